@@ -1,0 +1,159 @@
+"""Runs attribution methods on one clip through the scoring engine.
+
+:func:`iter_explain` yields a growing :class:`Explanation` each time a stage (the
+words, then each property) is complete; :func:`explain` returns the final one.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from ..align.proportional import split_transcript
+from ..align.words import Word, WordsError, check_words, read_words, words_from_records
+from ..audio import Audio, AudioSource, load_audio
+from ..explanation import Explanation, HeadResult, VariantRecord
+from ..models import Classifier, heads_spec, load_model
+from ..perturb.grids import ParalinguisticGrid, get_grid
+from ..perturb.masking import MaskConfig
+from ..perturb.render import Renderer
+from ..perturb.variants import PROPERTIES, parse_variant_id
+from ..scoring import ScoringEngine
+from .methods import Context, get_methods
+from .targets import TargetSpec, parse_target_spec, resolve_targets
+
+WordsInput = Sequence[Word] | Sequence[dict] | str | None
+
+
+def explain(*args, **kwargs) -> Explanation:
+    """Explain one clip; same arguments as :func:`iter_explain`, returns the final explanation."""
+    result = None
+    for result in iter_explain(*args, **kwargs):
+        pass
+    return result
+
+
+def iter_explain(
+    audio: AudioSource,
+    model: str | Classifier | None = "demo",
+    *,
+    words: WordsInput = None,
+    transcript: str | None = None,
+    methods: Sequence[str] | str = ("loo", "paraling"),
+    targets: TargetSpec = None,
+    mask: MaskConfig = MaskConfig(),
+    grid: str | ParalinguisticGrid = "full",
+    properties: Sequence[str] = PROPERTIES,
+    seed: int = 0,
+    heads: str | None = None,
+    engine: ScoringEngine | None = None,
+    batch_size: int = 16,
+    max_duration: float | None = 60.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Explanation]:
+    """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
+
+    ``model``: a preset name, hub id, local folder or :class:`Classifier`.
+    ``words``: ``[Word]``, ``[{word,start,end}]`` or a JSON/CSV path; or give ``transcript``.
+    ``targets``: class per head (see :func:`parse_target_spec`); default the predicted class.
+    """
+    classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
+    engine = engine or ScoringEngine(classifier, batch_size=batch_size)
+    clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
+    chosen = get_methods(methods)
+    word_list, aligner = _words(clip, words, transcript, needed=any(m.name == "loo" for m in chosen))
+    renderer = Renderer(clip, word_list, mask, seed)
+    original = engine.score_original(renderer)
+    target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
+    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties))
+    explanation = _skeleton(clip, classifier, word_list, original, target_index)
+    explanation.variants = _records({"original": original}, classifier, target_index)
+    explanation.settings = {
+        "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
+        "properties": list(properties), "seed": seed, "batch_size": engine.batch_size, "aligner": aligner,
+    }
+    stages = [(method, stage) for method in chosen for stage in method.stages(context)]
+    pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
+    scores: dict = {"original": original}
+    all_variants = [variant for _, stage in stages for variant in stage.variants]
+    for batch in engine.iter_score(renderer, all_variants, progress):
+        scores.update(batch)
+        explanation.variants.extend(_records(batch, classifier, target_index))
+        finished = False
+        for method, stage in stages:
+            waiting = pending[stage.name]
+            if waiting and not waiting.isdisjoint(batch):
+                waiting.difference_update(batch)
+                if not waiting:
+                    method.apply(context, stage, scores, explanation)
+                    finished = True
+        if finished and any(pending.values()):
+            snapshot = copy.deepcopy(explanation)
+            snapshot.complete = False
+            yield snapshot
+    _finish(explanation)
+    yield explanation
+
+
+def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool) -> tuple[list[Word], dict]:
+    if words is not None:
+        if isinstance(words, str) or hasattr(words, "__fspath__"):
+            parsed, source = read_words(words), str(words)
+        else:
+            parsed = list(words) if all(isinstance(w, Word) for w in words) else words_from_records(words)
+            source = "given"
+        if needed and not parsed:
+            raise WordsError("the word list is empty")
+        return check_words(parsed, clip.duration, clip.name), {"name": "given", "source": source}
+    if transcript is not None:
+        if not transcript.strip():
+            raise WordsError("the transcript is empty")
+        return split_transcript(clip, transcript), {"name": "proportional", "approximate": True}
+    if needed:
+        raise WordsError("word-level attribution needs words: give word timings or a transcript")
+    return [], {"name": "none"}
+
+
+def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict) -> Explanation:
+    heads = [
+        HeadResult(
+            name=head.name, labels=list(head.labels), target=head.labels[targets[head.name]],
+            target_index=targets[head.name], probability=float(original[head.name][targets[head.name]]),
+            probabilities=[float(p) for p in original[head.name]],
+            predicted=head.labels[int(np.argmax(original[head.name]))],
+        )
+        for head in classifier.heads
+    ]
+    return Explanation(
+        audio={"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)},
+        model={"name": classifier.name, "heads": heads_spec(classifier.heads)},
+        words=words, heads=heads, complete=False,
+    )
+
+
+def _records(batch: dict, classifier: Classifier, targets: dict) -> list[VariantRecord]:
+    records = []
+    for variant_id, probs in batch.items():
+        variant = parse_variant_id(variant_id)
+        records.append(VariantRecord(
+            id=variant_id, kind=variant.kind, level=variant.level, word_index=variant.word_index,
+            probabilities={h.name: float(probs[h.name][targets[h.name]]) for h in classifier.heads},
+            predicted={h.name: h.labels[int(np.argmax(probs[h.name]))] for h in classifier.heads},
+        ))
+    return records
+
+
+def _finish(explanation: Explanation) -> None:
+    """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
+    rank = {"original": 0, "word": 1, "pitch": 2, "stretch": 3, "noise": 4, "reverb": 5}
+    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, r.level or 0.0))
+    order = {prop: i for i, prop in enumerate(PROPERTIES)}
+    for table in (explanation.paralinguistic, explanation.paralinguistic_drops):
+        for head, values in table.items():
+            table[head] = dict(sorted(values.items(), key=lambda item: order[item[0]]))
+    explanation.paralinguistic_levels = dict(
+        sorted(explanation.paralinguistic_levels.items(), key=lambda item: order[item[0]])
+    )
+    explanation.complete = True

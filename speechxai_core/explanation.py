@@ -1,0 +1,127 @@
+"""The :class:`Explanation`: everything a view shows, as plain data with a JSON round-trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .align.words import Word
+from .perturb.variants import PROPERTIES
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class HeadResult:
+    """One head: its classes, the explained class, and the clip's probabilities."""
+
+    name: str
+    labels: list[str]
+    target: str
+    target_index: int
+    probability: float
+    probabilities: list[float]
+    predicted: str
+
+
+@dataclass
+class VariantRecord:
+    """A scored variant: ``probabilities`` = {head: p(target)}; ``predicted`` = {head: top class}."""
+
+    id: str
+    kind: str
+    level: float | None
+    probabilities: dict[str, float]
+    predicted: dict[str, str]
+    word_index: int | None = None
+
+
+@dataclass
+class Explanation:
+    audio: dict
+    model: dict
+    words: list[Word]
+    heads: list[HeadResult]
+    word_scores: dict[str, list[float]] = field(default_factory=dict)
+    paralinguistic: dict[str, dict[str, float]] = field(default_factory=dict)
+    paralinguistic_levels: dict[str, list[float]] = field(default_factory=dict)
+    paralinguistic_drops: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    variants: list[VariantRecord] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+    complete: bool = True
+
+    @property
+    def head_names(self) -> list[str]:
+        return [head.name for head in self.heads]
+
+    def variant(self, variant_id: str) -> VariantRecord:
+        for record in self.variants:
+            if record.id == variant_id:
+                return record
+        raise KeyError(f"no variant '{variant_id}' in this explanation")
+
+    # --- serialisation -------------------------------------------------------------
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["words"] = [word.to_dict() for word in self.words]
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    def to_json(self, path: str | Path | None = None, indent: int | None = 2) -> str:
+        text = json.dumps(self.to_dict(), indent=indent)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Explanation":
+        return cls(
+            audio=data["audio"],
+            model=data["model"],
+            words=[Word(w["word"], float(w["start"]), float(w["end"]), w.get("score")) for w in data["words"]],
+            heads=[HeadResult(**head) for head in data["heads"]],
+            word_scores={k: [float(v) for v in vs] for k, vs in data.get("word_scores", {}).items()},
+            paralinguistic=data.get("paralinguistic", {}),
+            paralinguistic_levels=data.get("paralinguistic_levels", {}),
+            paralinguistic_drops=data.get("paralinguistic_drops", {}),
+            variants=[VariantRecord(**record) for record in data.get("variants", [])],
+            settings=data.get("settings", {}),
+            complete=data.get("complete", True),
+        )
+
+    @classmethod
+    def from_json(cls, text_or_path: str | Path) -> "Explanation":
+        path = Path(text_or_path) if not str(text_or_path).lstrip().startswith("{") else None
+        text = path.read_text(encoding="utf-8") if path is not None else str(text_or_path)
+        return cls.from_dict(json.loads(text))
+
+    # --- tables --------------------------------------------------------------------
+    def word_table(self) -> list[dict]:
+        """One row per word: word, start, end, then one score column per head."""
+        return [
+            {"word": w.word, "start": w.start, "end": w.end}
+            | {head: self.word_scores[head][i] for head in self.word_scores}
+            for i, w in enumerate(self.words)
+        ]
+
+    def paralinguistic_table(self) -> list[dict]:
+        """One row per property, one column per head."""
+        props = [p for p in PROPERTIES if any(p in scores for scores in self.paralinguistic.values())]
+        return [{"property": p} | {head: scores[p] for head, scores in self.paralinguistic.items()} for p in props]
+
+    def word_csv(self) -> str:
+        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores])
+
+    def paralinguistic_csv(self) -> str:
+        return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic])
+
+
+def _to_csv(rows: list[dict], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,41 @@
+"""The classifier contract the scoring engine relies on."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from ..errors import SpeechXAIError
+from .heads import Head
+
+
+class ModelLoadError(SpeechXAIError, RuntimeError):
+    """A model that cannot be loaded; the message says why and what to do."""
+
+
+class Classifier(ABC):
+    """Maps a batch of waveforms to per-head class probabilities.
+
+    Subclasses set ``heads``, ``sampling_rate``, ``name`` and ``supports_padding``
+    (True only when zero-padding plus ``lengths`` leaves each item's output unchanged,
+    e.g. a transformer that takes an attention mask).
+    """
+
+    heads: list[Head]
+    sampling_rate: int
+    name: str
+    supports_padding: bool = False
+
+    @abstractmethod
+    def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+        """``waveforms`` float32 (batch, samples); ``lengths`` the valid samples of each row.
+
+        Returns {head name: probabilities (batch, classes)} as float64.
+        """
+
+    def head(self, name: str) -> Head:
+        for head in self.heads:
+            if head.name == name:
+                return head
+        raise KeyError(f"model has no head '{name}' (heads: {', '.join(h.name for h in self.heads)})")

@@ -1,0 +1,60 @@
+"""Turns a :class:`Variant` of one clip into samples; the same inputs give the same audio."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Sequence
+
+import numpy as np
+
+from ..audio import Audio
+from ..align.words import Word
+from . import transforms
+from .masking import MaskConfig, mask_spans, word_span
+from .variants import Variant, VariantError
+
+
+def variant_rng(seed: int, variant_id: str) -> np.random.Generator:
+    """Generator seeded by (seed, variant id): each variant is reproducible on its own."""
+    return np.random.default_rng([int(seed), zlib.crc32(variant_id.encode())])
+
+
+class Renderer:
+    """Renders variants of ``audio``; word variants mask ``words`` with ``mask``."""
+
+    def __init__(self, audio: Audio, words: Sequence[Word] = (), mask: MaskConfig = MaskConfig(), seed: int = 0):
+        self.audio = audio
+        self.words = list(words)
+        self.mask = mask
+        self.seed = seed
+
+    def length(self, variant: Variant) -> int:
+        n = len(self.audio.samples)
+        return int(round(n * variant.level)) if variant.kind == "stretch" else n
+
+    def spans(self, word_indices: Sequence[int]) -> list[tuple[int, int]]:
+        n, sr = len(self.audio.samples), self.audio.sr
+        for i in word_indices:
+            if not 0 <= i < len(self.words):
+                raise VariantError(f"word index {i} out of range (the clip has {len(self.words)} words)")
+        return [word_span(self.words[i].start, self.words[i].end, sr, n, self.mask) for i in word_indices]
+
+    def mask_words(self, word_indices: Sequence[int], tag: str) -> np.ndarray:
+        """The clip with the given words masked; ``tag`` seeds noise masks."""
+        return mask_spans(self.audio.samples, self.spans(word_indices), self.mask, variant_rng(self.seed, tag))
+
+    def render(self, variant: Variant) -> np.ndarray:
+        samples, sr = self.audio.samples, self.audio.sr
+        if variant.kind == "original":
+            return samples
+        if variant.kind == "word":
+            return self.mask_words([variant.word_index], variant.id)
+        if variant.kind == "pitch":
+            return transforms.pitch_shift(samples, sr, variant.level)
+        if variant.kind == "stretch":
+            return transforms.time_stretch(samples, sr, variant.level)
+        if variant.kind == "noise":
+            return transforms.add_white_noise(samples, variant.level, variant_rng(self.seed, variant.id))
+        if variant.kind == "reverb":
+            return transforms.reverberate(samples, sr, variant.level)
+        raise VariantError(f"cannot render variant kind '{variant.kind}'")

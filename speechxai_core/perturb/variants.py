@@ -1,0 +1,75 @@
+"""Variants: named, replayable changes to one clip.
+
+Ids are stable strings: ``original``, ``word:3`` (the 4th word masked),
+``pitch:-2.5`` (semitones), ``stretch:0.85`` (duration factor, < 1 = shorter = faster),
+``noise:10`` (SNR in dB), ``reverb:5`` (room length in metres).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import SpeechXAIError
+
+PARALINGUISTIC_KINDS = ("pitch", "stretch", "noise", "reverb")
+PROPERTIES = ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb")
+PROPERTY_UNITS = {
+    "pitch_down": "semitones", "pitch_up": "semitones", "stretch_down": "duration factor",
+    "stretch_up": "duration factor", "noise": "SNR (dB)", "reverb": "room length (m)",
+}
+
+
+class VariantError(SpeechXAIError, ValueError):
+    """An unknown or malformed variant id."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    kind: str
+    level: float | None = None
+    word_index: int | None = None
+
+    @property
+    def id(self) -> str:
+        if self.kind == "original":
+            return "original"
+        if self.kind == "word":
+            return f"word:{self.word_index}"
+        return f"{self.kind}:{self.level:g}"
+
+    @property
+    def property(self) -> str | None:
+        """The paralinguistic property this variant belongs to (None for words/original)."""
+        if self.kind == "pitch":
+            return "pitch_down" if self.level < 0 else "pitch_up"
+        if self.kind == "stretch":
+            return "stretch_down" if self.level < 1 else "stretch_up"
+        if self.kind in ("noise", "reverb"):
+            return self.kind
+        return None
+
+
+ORIGINAL = Variant("original")
+
+
+def parse_variant_id(variant_id: str) -> Variant:
+    """The inverse of :attr:`Variant.id`."""
+    if variant_id == "original":
+        return ORIGINAL
+    kind, sep, value = variant_id.partition(":")
+    try:
+        if kind == "word" and sep:
+            return Variant("word", word_index=int(value))
+        if kind in PARALINGUISTIC_KINDS and sep:
+            return Variant(kind, level=float(value))
+    except ValueError:
+        pass
+    raise VariantError(f"unknown variant id '{variant_id}'")
+
+
+def word_variants(n_words: int) -> list[Variant]:
+    return [Variant("word", word_index=i) for i in range(n_words)]
+
+
+def property_of(kind: str, level: float) -> str:
+    return Variant(kind, level).property

@@ -1,0 +1,52 @@
+import json
+import subprocess
+import sys
+
+import soundfile as sf
+
+from .conftest import SR, harmonic_tone
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "speechxai_core.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_explain_prints_tables_and_writes_json_and_csv(tmp_path, tiny_multihead_dir, three_words):
+    audio = tmp_path / "clip.wav"
+    sf.write(audio, harmonic_tone(seconds=2.0), SR)
+    words = tmp_path / "words.json"
+    words.write_text(json.dumps(three_words))
+    out, table = tmp_path / "out.json", tmp_path / "words.csv"
+    result = _run("explain", str(audio), "--model", tiny_multihead_dir, "--heads", "a:2,b:3,c:4", "--words",
+                  str(words), "--grid", "fast", "--json", str(out), "--csv", str(table), "--target", "b=c4")
+    assert result.returncode == 0, result.stderr
+    assert "word attribution" in result.stdout and "paralinguistic attribution" in result.stdout
+    assert "three" in result.stdout and "stretch_down" in result.stdout
+    data = json.loads(out.read_text())
+    assert [h["name"] for h in data["heads"]] == ["a", "b", "c"] and data["heads"][1]["target"] == "c4"
+    assert len(data["word_scores"]["c"]) == 3 and set(data["paralinguistic"]["a"]) >= {"noise", "reverb"}
+    assert table.read_text().splitlines()[0] == "word,start,end,a,b,c"
+
+
+def test_bad_input_exits_nonzero_with_one_line(tmp_path, tiny_model_dir):
+    not_audio = tmp_path / "notes.wav"
+    not_audio.write_text("hello " * 100)
+    cases = [
+        ("explain", str(tmp_path / "missing.wav"), "--model", tiny_model_dir, "--methods", "paraling"),
+        ("explain", str(not_audio), "--model", tiny_model_dir, "--methods", "paraling"),
+        ("explain", str(not_audio), "--model", str(tmp_path / "no-model")),
+    ]
+    for args in cases:
+        result = _run(*args)
+        assert result.returncode == 2
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:") and "Traceback" not in result.stderr
+    audio = tmp_path / "clip.wav"
+    sf.write(audio, harmonic_tone(seconds=1.0), SR)
+    result = _run("explain", str(audio), "--model", tiny_model_dir, "--methods", "loo,shap")
+    assert result.returncode == 2 and "unknown method" in result.stderr
+
+
+def test_models_lists_presets():
+    result = _run("models")
+    assert result.returncode == 0 and "superb/wav2vec2-base-superb-ic" in result.stdout and "demo" in result.stdout
