@@ -1,0 +1,5 @@
+"""One module per ``speechxai`` subcommand, each with ``register(subparsers)``."""
+
+from . import explain, models
+
+COMMANDS = [explain, models]

@@ -1,0 +1,82 @@
+"""``speechxai explain AUDIO``: explain one clip and print tables; optional JSON and CSV."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(commands) -> None:
+    ex = commands.add_parser("explain", help="explain one audio clip")
+    ex.add_argument("audio", help="audio file (wav, flac, ogg, mp3, webm, m4a, ...)")
+    ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
+    ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
+    source = ex.add_mutually_exclusive_group()
+    source.add_argument("--words", help="word timings: JSON [{word,start,end}] or CSV word,start,end")
+    source.add_argument("--transcript", help="transcript text (timings are estimated)")
+    ex.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
+    ex.add_argument("--target", help="class to explain: CLASS or head=CLASS,head=CLASS (default: predicted)")
+    ex.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
+    ex.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
+    ex.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
+    ex.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
+    ex.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
+    ex.add_argument("--seed", type=int, default=0)
+    ex.add_argument("--batch-size", type=int, default=16)
+    ex.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
+    ex.add_argument("--half", action="store_true", help="float16 on GPU")
+    ex.add_argument("--max-duration", type=float, default=60.0, help="longest clip accepted, seconds")
+    ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
+    ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ex.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..audio import load_audio
+    from ..explain import explain
+    from ..models import load_model
+    from ..perturb import PROPERTIES, MaskConfig
+    from ..report_text import format_explanation
+
+    clip = load_audio(args.audio, max_duration=args.max_duration)
+    mask = MaskConfig(args.mask, args.pad_before, args.pad_after)
+    properties = tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES
+    classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
+    bar = ProgressBar(args.quiet)
+    try:
+        result = explain(
+            clip, classifier, words=args.words, transcript=args.transcript, methods=args.methods,
+            targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
+            batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
+        )
+    finally:
+        bar.close()
+    print(format_explanation(result))
+    if args.json_out:
+        result.to_json(args.json_out)
+    if args.csv_out:
+        Path(args.csv_out).write_text(result.word_csv(), encoding="utf-8")
+    return 0
+
+
+class ProgressBar:
+    """A tqdm bar driven by the engine's ``(done, total)`` callback."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="scoring variants", unit="variant", file=sys.stderr)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
