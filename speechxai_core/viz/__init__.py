@@ -1,0 +1,1 @@
+"""Plotly figures and tables shared by the app, reports and notebooks."""
