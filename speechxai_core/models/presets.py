@@ -43,6 +43,13 @@ PRESETS: dict[str, Preset] = {
             "en",
             "wav2vec2-base fine-tuned on IEMOCAP emotion recognition (SUPERB ER).",
         ),
+        Preset(
+            "italic-ic",
+            "alkiskoudounas/xls-r-128-italic-speaker",
+            None,
+            "it",
+            "XLS-R fine-tuned on ITALIC Italian intents (speaker split).",
+        ),
     )
 }
 HUB_IDS = {preset.source: preset for preset in PRESETS.values()}
