@@ -61,6 +61,8 @@ def iter_explain(
     """
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
+    if engine.classifier is not classifier:
+        raise ValueError("the scoring engine was built for another model")
     clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
     chosen = get_methods(methods)
     word_list, aligner = _words(clip, words, transcript, needed=any(m.name == "loo" for m in chosen))
