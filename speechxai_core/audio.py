@@ -81,6 +81,7 @@ def load_audio(
             raise AudioError(f"{label}: is a folder, not an audio file")
         if path.stat().st_size == 0:
             raise AudioError(f"{label}: file is empty")
+        _reject_long_file_early(path, label, max_duration)
         samples, sr = _decode(path, label)
     if sr <= 0:
         raise AudioError(f"{label}: invalid sampling rate {sr}")
@@ -115,6 +116,18 @@ def _label(source: object) -> str:
     if isinstance(source, (str, os.PathLike)):
         return Path(source).name
     return "audio"
+
+
+def _reject_long_file_early(path: Path, label: str, max_duration: float | None) -> None:
+    """Refuse an over-long file from its header, before decoding it into memory."""
+    if max_duration is None:
+        return
+    try:
+        duration = sf.info(str(path)).duration
+    except Exception:  # noqa: BLE001 - not a libsndfile format: checked after decoding
+        return
+    if duration > max_duration:
+        raise AudioError(f"{label}: too long ({duration:.1f} s; the limit is {max_duration:g} s)")
 
 
 def _decode(file, label: str) -> tuple[np.ndarray, int]:
