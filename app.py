@@ -1,43 +1,250 @@
-"""SpeechXAI web app (Gradio): upload a clip, pick a model, see why it decided."""
+"""SpeechXAI web app: upload or record a clip, pick a model, see and hear why it decided.
+
+Layout and events only; the science lives in ``speechxai_core``.
+Run: ``python app.py`` (serves http://localhost:7860; see README, section App).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 
 import gradio as gr
 
-from speechxai_core import explain
 from speechxai_core.errors import SpeechXAIError
-from speechxai_core.models import PRESETS
-from speechxai_core.report_text import format_explanation
+from speechxai_core.models import PRESETS, resolve
+from speechxai_core.perturb.masking import MASK_STRATEGIES
+from speechxai_core.perturb.variants import PROPERTIES
+from speechxai_core.serving.downloads import write_downloads
+from speechxai_core.serving.examples import find_examples
+from speechxai_core.serving.gpu import gpu_task
+from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.runner import ExplainRequest, stream_explanation
+from speechxai_core.serving.session import Session
+from speechxai_core.serving.workspace import Workspace
+from speechxai_core.viz import (
+    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, variant_choices, waveform_figure,
+    word_table_html,
+)
+from speechxai_core.viz.style import PROPERTY_TITLES, escape
+
+log = logging.getLogger("speechxai.app")
+
+# Clicks on any [data-variant] element (tables, transcript) and on plotly marks with a variant id in
+# customdata are forwarded to the player through window.speechxaiSelect (defined by the caption below).
+PAGE_JS = """
+() => {
+  const pick = (id) => { if (window.speechxaiSelect && id) window.speechxaiSelect(id); };
+  document.addEventListener('click', (event) => {
+    const element = event.target.closest && event.target.closest('[data-variant]');
+    if (element) pick(element.dataset.variant);
+  });
+  const hook = (plot) => {
+    if (plot.__speechxai || !plot.on) return;
+    plot.__speechxai = true;
+    plot.on('plotly_click', (data) => {
+      const point = data && data.points && data.points[0];
+      if (point && typeof point.customdata === 'string') pick(point.customdata);
+    });
+  };
+  const scan = () => document.querySelectorAll('.js-plotly-plot').forEach(hook);
+  new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
+  scan();
+}
+"""
+PAGE_CSS = """
+#status .sx-error {color: #b91c1c; font-weight: 600}
+#status .sx-notice {color: #b45309}
+#player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
+  border-bottom: 1px solid var(--border-color-primary)}
+.sx-pick:hover {outline: 2px solid #111827; cursor: pointer}
+"""
+BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
 
-def run_explanation(audio_path: str | None, model: str, heads: str, words_file: str | None, transcript: str):
-    """Event: explain the uploaded clip and return the text tables and the JSON."""
-    if not audio_path:
-        raise gr.Error("Upload or record a clip first.")
-    try:
-        result = explain(audio_path, model, heads=heads or None, words=words_file or None,
-                         transcript=transcript or None, grid="fast",
-                         methods=("loo", "paraling") if (words_file or transcript) else ("paraling",))
-    except (SpeechXAIError, ValueError) as exc:
-        raise gr.Error(str(exc)) from None
-    return format_explanation(result), result.to_dict()
+def model_choices() -> list[tuple[str, str]]:
+    return [(f"{name} — {preset.description}", name) for name, preset in PRESETS.items()]
 
 
-with gr.Blocks(title="SpeechXAI") as demo:
-    gr.Markdown("# SpeechXAI\nWhich words and which voice properties drove a speech classifier's decision?")
-    with gr.Row():
-        audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip")
-        with gr.Column():
-            model = gr.Dropdown(list(PRESETS), value="demo", allow_custom_value=True, label="Model (preset, hub id or folder)")
-            heads = gr.Textbox(label="Heads (e.g. action:6,object:14,location:4)")
-            transcript = gr.Textbox(label="Transcript (optional)")
-            words = gr.File(label="Word timings (JSON/CSV, optional)", type="filepath")
-    button = gr.Button("Explain", variant="primary")
-    table = gr.Textbox(label="Explanation", lines=20)
-    raw = gr.JSON(label="Explanation JSON")
-    button.click(run_explanation, [audio, model, heads, words, transcript], [table, raw], api_name="explain")
+def heads_hint(model: str) -> dict:
+    """Event: show the chosen model's default heads spec as the heads box's placeholder."""
+    spec = resolve(model).heads if model else None
+    return gr.update(placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
+
+
+def status_html(text: str, kind: str = "info") -> str:
+    return f'<div class="sx-{kind}">{escape(text)}</div>'
+
+
+def build_app(limits: Limits | None = None, default_model: str | None = None) -> gr.Blocks:
+    limits = limits or Limits.from_env()
+    default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
+    workspace = Workspace()
+
+    @gpu_task
+    def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
+            aligner, progress=gr.Progress()):
+        """Event: stream the explanation into every view, word level first, then property by property."""
+        del aligner  # "auto": the core picks the aligner; the choice is recorded in the explanation
+        request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
+                                 mask, pad_before, pad_after, list(properties or []), grid)
+        started = time.monotonic()
+        yield {status: status_html(f"Loading model '{request.model}' and the clip…")}
+        shown = False
+        try:
+            for update in stream_explanation(request, limits, lambda done, total: progress(
+                    (done, total), desc="Scoring variants", unit="variants")):
+                if update.explanation is None:
+                    yield {status: status_html(f"Scoring {update.clip.duration:.1f} s of audio…")}
+                    continue
+                yield views(update, first=not shown, started=started, transcript_text=transcript)
+                shown = True
+        except (SpeechXAIError, ValueError) as exc:
+            gr.Warning(str(exc))
+            yield {status: status_html(str(exc), "error")}
+        except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
+            log.exception("explanation failed")
+            yield {status: status_html(f"Internal error: {type(exc).__name__}: {exc}", "error")}
+
+    def views(update, first: bool, started: float, transcript_text: str) -> dict:
+        explanation = update.explanation
+        current = Session(explanation, update.clip)
+        done = explanation.complete
+        message = (f"Done in {time.monotonic() - started:.1f} s." if done else
+                   f"Streaming: {len(explanation.paralinguistic_levels)} of "
+                   f"{len(explanation.settings.get('properties', []))} properties scored…")
+        if update.notice:
+            message = f"{update.notice} {message}"
+        out = {
+            status: status_html(message, "notice" if update.notice else "info"),
+            session: current,
+            prediction: prediction_html(explanation),
+            waveform: waveform_figure(explanation, update.clip.samples),
+            transcript_view: transcript_html(explanation),
+            word_table: word_table_html(explanation),
+            paraling_table: paralinguistic_table_html(explanation),
+            heatmaps: heatmap_figure(explanation),
+            picker: gr.update(choices=variant_choices(explanation)),
+        }
+        if first:
+            out |= {player: current.play("original"), caption: current.caption("original"),
+                    picker: gr.update(choices=variant_choices(explanation), value="original")}
+            if not (transcript_text or "").strip() and explanation.words:
+                out[transcript] = " ".join(word.word for word in explanation.words)
+        if done:
+            out[downloads] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
+        return out
+
+    def play(current: Session | None, variant: str):
+        """Load ``variant`` of the current result into the player and describe it."""
+        if current is None or not variant:
+            return gr.skip(), gr.skip(), gr.skip()
+        try:
+            return current.play(variant), current.caption(variant), gr.update(value=variant)
+        except (SpeechXAIError, KeyError) as exc:
+            gr.Warning(str(exc))
+            return gr.skip(), gr.skip(), gr.skip()
+
+    def play_selected(current: Session | None, event: gr.EventData):
+        """Event: a word, table cell or heatmap level was clicked."""
+        return play(current, getattr(event, "variant", ""))
+
+    @gpu_task
+    def explain_api(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties,
+                    grid) -> dict:
+        """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
+        request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
+                                 mask or "zeros", pad_before or 0, pad_after or 0,
+                                 list(PROPERTIES if properties is None else properties), grid or "fast")
+        try:
+            final = None
+            for update in stream_explanation(request, limits):
+                final = update
+            return final.explanation.to_dict() | {"notice": final.notice}
+        except (SpeechXAIError, ValueError) as exc:
+            raise gr.Error(str(exc)) from None
+
+    with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
+        session = gr.State(None)
+        gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
+                    "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
+                    "table cell or heatmap level to hear exactly the audio the model scored.")
+        with gr.Row():
+            with gr.Column(scale=1):
+                audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
+                transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
+                                        placeholder="Left empty, the words are found automatically; correct them "
+                                                    "here and run again.")
+                words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
+                                     file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
+            with gr.Column(scale=1):
+                model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
+                                    label="Model: a preset, a hub id or a local folder")
+                heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
+                                   placeholder=resolve(default_model).heads or "one head with all classes")
+                with gr.Accordion("Options", open=False):
+                    targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
+                                         placeholder="default: the predicted class · e.g. object=lights")
+                    with gr.Row():
+                        mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
+                        grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
+                    with gr.Row():
+                        pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
+                        pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
+                    properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
+                                                  value=list(PROPERTIES), label="Paralinguistic properties")
+                    aligner = gr.Dropdown(["auto"], value="auto", label="Aligner (when no word timings are given)")
+                explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
+                status = gr.HTML(elem_id="status")
+        examples = find_examples()
+        if examples:
+            gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
+                        label="Example clips")
+        prediction = gr.HTML(elem_id="prediction")
+        with gr.Row(elem_id="player-bar"):
+            picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
+            player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
+                              scale=2)
+            caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS)
+        waveform = gr.Plot(label="Waveform and words", elem_id="waveform")
+        with gr.Row():
+            transcript_view = gr.HTML(label="Transcript", elem_id="transcript-view")
+            word_table = gr.HTML(label="Word attribution", elem_id="word-table")
+        with gr.Row():
+            paraling_table = gr.HTML(label="Paralinguistic attribution", elem_id="paraling-table")
+        heatmaps = gr.Plot(label="Per-level drops", elem_id="heatmaps")
+        downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report", file_count="multiple",
+                            interactive=False, elem_id="downloads")
+        api_result = gr.JSON(visible=False)
+        api_button = gr.Button(visible=False)
+
+        inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid]
+        outputs = [status, session, prediction, waveform, transcript_view, word_table, paraling_table, heatmaps,
+                   picker, player, caption, transcript, downloads]
+        explain_button.click(run, inputs + [aligner], outputs, api_visibility="private")
+        model.change(heads_hint, model, heads, api_visibility="private")
+        picker.input(play, [session, picker], [player, caption, picker], api_visibility="private")
+        caption.click(play_selected, [session], [player, caption, picker], api_visibility="private")
+        api_button.click(explain_api, inputs, api_result, api_name="explain")
+    return demo
+
+
+def launch_options(limits: Limits | None = None) -> dict:
+    """Arguments for ``launch`` shared by ``python app.py`` and the tests."""
+    limits = limits or Limits.from_env()
+    return {"js": PAGE_JS, "css": PAGE_CSS, "max_file_size": f"{limits.max_file_mb * 2:g}mb",
+            "theme": gr.themes.Soft()}
+
+
+def main() -> None:
+    limits = Limits.from_env()
+    demo = build_app(limits)
+    demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
+    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+                server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
+                **launch_options(limits))
+
 
 if __name__ == "__main__":
-    demo.queue(default_concurrency_limit=2).launch(server_name=os.environ.get("HOST", "0.0.0.0"), server_port=int(os.environ.get("PORT", 7860)))
+    main()
