@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import Iterator
 
 import gradio as gr
 
@@ -20,7 +21,7 @@ from speechxai_core.serving.downloads import write_downloads
 from speechxai_core.serving.examples import find_examples
 from speechxai_core.serving.gpu import gpu_task
 from speechxai_core.serving.limits import Limits
-from speechxai_core.serving.runner import ExplainRequest, stream_explanation
+from speechxai_core.serving.runner import ExplainRequest, Update, stream_explanation
 from speechxai_core.serving.session import Session
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
@@ -77,7 +78,87 @@ def status_html(text: str, kind: str = "info") -> str:
     return f'<div class="sx-{kind}">{escape(text)}</div>'
 
 
+OUTPUTS = ("status", "session", "prediction", "waveform", "transcript_view", "word_table", "paraling_table",
+           "heatmaps", "picker", "player", "caption", "transcript", "downloads")
+
+
+def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
+    """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``).
+
+    Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
+    the views keep the previous result.
+    """
+    started = time.monotonic()
+    yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
+    shown = False
+    try:
+        for update in stream_explanation(request, limits, progress):
+            if update.explanation is None:
+                yield {"status": status_html(f"Scoring {update.clip.duration:.1f} s of audio…")}
+                continue
+            yield snapshot_views(update, request, workspace, first=not shown, started=started)
+            shown = True
+    except (SpeechXAIError, ValueError) as exc:
+        yield {"status": status_html(str(exc), "error"), "error": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
+        log.exception("explanation failed")
+        message = f"Internal error: {type(exc).__name__}: {exc}"
+        yield {"status": status_html(message, "error"), "error": message}
+
+
+def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace, first: bool,
+                   started: float) -> dict:
+    """Every view of one snapshot; the first also loads the original into the player."""
+    explanation = update.explanation
+    current = Session(explanation, update.clip)
+    done = explanation.complete
+    message = (f"Done in {time.monotonic() - started:.1f} s." if done else
+               f"Streaming: {len(explanation.paralinguistic_levels)} of "
+               f"{len(explanation.settings.get('properties', []))} properties scored…")
+    if update.notice:
+        message = f"{update.notice} {message}"
+    views = {
+        "status": status_html(message, "notice" if update.notice else "info"),
+        "session": current,
+        "prediction": prediction_html(explanation),
+        "waveform": waveform_figure(explanation, update.clip.samples),
+        "transcript_view": transcript_html(explanation),
+        "word_table": word_table_html(explanation),
+        "paraling_table": paralinguistic_table_html(explanation),
+        "heatmaps": heatmap_figure(explanation),
+        "picker": gr.update(choices=variant_choices(explanation)),
+    }
+    if first:
+        views |= {"player": current.play("original"), "caption": current.caption("original"),
+                  "picker": gr.update(choices=variant_choices(explanation), value="original")}
+        if not request.transcript.strip() and explanation.words:
+            views["transcript"] = " ".join(word.word for word in explanation.words)
+    if done:
+        views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
+    return views
+
+
+def play_variant(current: Session | None, variant: str) -> tuple:
+    """Player value, caption and picker value for ``variant`` of the current result."""
+    if current is None or not variant:
+        return gr.skip(), gr.skip(), gr.skip()
+    try:
+        return current.play(variant), current.caption(variant), gr.update(value=variant)
+    except (SpeechXAIError, KeyError) as exc:
+        gr.Warning(str(exc))
+        return gr.skip(), gr.skip(), gr.skip()
+
+
+def explain_json(request: ExplainRequest, limits: Limits) -> dict:
+    """The final explanation as a JSON-ready dict, plus ``notice`` (empty unless a part was skipped)."""
+    final = None
+    for final in stream_explanation(request, limits):
+        pass
+    return final.explanation.to_dict() | {"notice": final.notice}
+
+
 def build_app(limits: Limits | None = None, default_model: str | None = None) -> gr.Blocks:
+    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected."""
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
     workspace = Workspace()
@@ -86,82 +167,29 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
     def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
             aligner, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property."""
-        del aligner  # "auto": the core picks the aligner; the choice is recorded in the explanation
+        del aligner  # "auto": the core picks the aligner and records it in the explanation's settings
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid)
-        started = time.monotonic()
-        yield {status: status_html(f"Loading model '{request.model}' and the clip…")}
-        shown = False
-        try:
-            for update in stream_explanation(request, limits, lambda done, total: progress(
-                    (done, total), desc="Scoring variants", unit="variants")):
-                if update.explanation is None:
-                    yield {status: status_html(f"Scoring {update.clip.duration:.1f} s of audio…")}
-                    continue
-                yield views(update, first=not shown, started=started, transcript_text=transcript)
-                shown = True
-        except (SpeechXAIError, ValueError) as exc:
-            gr.Warning(str(exc))
-            yield {status: status_html(str(exc), "error")}
-        except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
-            log.exception("explanation failed")
-            yield {status: status_html(f"Internal error: {type(exc).__name__}: {exc}", "error")}
-
-    def views(update, first: bool, started: float, transcript_text: str) -> dict:
-        explanation = update.explanation
-        current = Session(explanation, update.clip)
-        done = explanation.complete
-        message = (f"Done in {time.monotonic() - started:.1f} s." if done else
-                   f"Streaming: {len(explanation.paralinguistic_levels)} of "
-                   f"{len(explanation.settings.get('properties', []))} properties scored…")
-        if update.notice:
-            message = f"{update.notice} {message}"
-        out = {
-            status: status_html(message, "notice" if update.notice else "info"),
-            session: current,
-            prediction: prediction_html(explanation),
-            waveform: waveform_figure(explanation, update.clip.samples),
-            transcript_view: transcript_html(explanation),
-            word_table: word_table_html(explanation),
-            paraling_table: paralinguistic_table_html(explanation),
-            heatmaps: heatmap_figure(explanation),
-            picker: gr.update(choices=variant_choices(explanation)),
-        }
-        if first:
-            out |= {player: current.play("original"), caption: current.caption("original"),
-                    picker: gr.update(choices=variant_choices(explanation), value="original")}
-            if not (transcript_text or "").strip() and explanation.words:
-                out[transcript] = " ".join(word.word for word in explanation.words)
-        if done:
-            out[downloads] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
-        return out
-
-    def play(current: Session | None, variant: str):
-        """Load ``variant`` of the current result into the player and describe it."""
-        if current is None or not variant:
-            return gr.skip(), gr.skip(), gr.skip()
-        try:
-            return current.play(variant), current.caption(variant), gr.update(value=variant)
-        except (SpeechXAIError, KeyError) as exc:
-            gr.Warning(str(exc))
-            return gr.skip(), gr.skip(), gr.skip()
+        components = dict(zip(OUTPUTS, outputs))
+        for views in run_views(request, limits, workspace, lambda done, total: progress(
+                (done, total), desc="Scoring variants", unit="variants")):
+            if "error" in views:
+                gr.Warning(views.pop("error"))
+            yield {components[name]: value for name, value in views.items()}
 
     def play_selected(current: Session | None, event: gr.EventData):
         """Event: a word, table cell or heatmap level was clicked."""
-        return play(current, getattr(event, "variant", ""))
+        return play_variant(current, getattr(event, "variant", ""))
 
     @gpu_task
-    def explain_api(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties,
-                    grid) -> dict:
+    def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
+                    pad_before=None, pad_after=None, properties=None, grid=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast")
         try:
-            final = None
-            for update in stream_explanation(request, limits):
-                final = update
-            return final.explanation.to_dict() | {"notice": final.notice}
+            return explain_json(request, limits)
         except (SpeechXAIError, ValueError) as exc:
             raise gr.Error(str(exc)) from None
 
@@ -224,7 +252,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
                    picker, player, caption, transcript, downloads]
         explain_button.click(run, inputs + [aligner], outputs, api_visibility="private")
         model.change(heads_hint, model, heads, api_visibility="private")
-        picker.input(play, [session, picker], [player, caption, picker], api_visibility="private")
+        picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private")
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private")
         api_button.click(explain_api, inputs, api_result, api_name="explain")
     return demo
