@@ -55,6 +55,7 @@ PAGE_JS = """
 }
 """
 PAGE_CSS = """
+.gradio-container {overflow: clip !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
@@ -78,8 +79,8 @@ def status_html(text: str, kind: str = "info") -> str:
     return f'<div class="sx-{kind}">{escape(text)}</div>'
 
 
-OUTPUTS = ("status", "session", "prediction", "waveform", "transcript_view", "word_table", "paraling_table",
-           "heatmaps", "picker", "player", "caption", "transcript", "downloads")
+OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "downloads")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
@@ -129,7 +130,8 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
         "picker": gr.update(choices=variant_choices(explanation)),
     }
     if first:
-        views |= {"player": current.play("original"), "caption": current.caption("original"),
+        views |= {"results": gr.update(visible=True), "player": current.play("original"),
+                  "caption": current.caption("original"),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
         if not request.transcript.strip() and explanation.words:
             views["transcript"] = " ".join(word.word for word in explanation.words)
@@ -229,27 +231,33 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
         if examples:
             gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
                         label="Example clips")
-        prediction = gr.HTML(elem_id="prediction")
-        with gr.Row(elem_id="player-bar"):
-            picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
-            player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                              scale=2)
-            caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS)
-        waveform = gr.Plot(label="Waveform and words", elem_id="waveform")
-        with gr.Row():
-            transcript_view = gr.HTML(label="Transcript", elem_id="transcript-view")
-            word_table = gr.HTML(label="Word attribution", elem_id="word-table")
-        with gr.Row():
-            paraling_table = gr.HTML(label="Paralinguistic attribution", elem_id="paraling-table")
-        heatmaps = gr.Plot(label="Per-level drops", elem_id="heatmaps")
-        downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report", file_count="multiple",
-                            interactive=False, elem_id="downloads")
+        with gr.Column(visible=False, elem_id="results") as results:
+            prediction = gr.HTML(elem_id="prediction")
+            with gr.Row(elem_id="player-bar", equal_height=True):
+                picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
+                player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
+                                  scale=2)
+                caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
+            gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
+                        "red, the word supported the explained class; blue, it worked against it. "
+                        "Click a word to hear the clip with that word masked.")
+            waveform = gr.Plot(show_label=False, elem_id="waveform")
+            with gr.Row():
+                transcript_view = gr.HTML(elem_id="transcript-view")
+                word_table = gr.HTML(elem_id="word-table")
+            gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
+                        "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
+                        "level with the largest effect).")
+            paraling_table = gr.HTML(elem_id="paraling-table")
+            heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
+            downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
+                                file_count="multiple", interactive=False, elem_id="downloads")
         api_result = gr.JSON(visible=False)
         api_button = gr.Button(visible=False)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid]
-        outputs = [status, session, prediction, waveform, transcript_view, word_table, paraling_table, heatmaps,
-                   picker, player, caption, transcript, downloads]
+        outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
+                   heatmaps, picker, player, caption, transcript, downloads]
         explain_button.click(run, inputs + [aligner], outputs, api_visibility="private")
         model.change(heads_hint, model, heads, api_visibility="private")
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private")

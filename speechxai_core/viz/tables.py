@@ -38,7 +38,8 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
         cards.append(
             f'<div class="sx-card" style="border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:220px">'
             f'<div style="font-size:12px;color:#6b7280;text-transform:uppercase">{escape(head.name)}</div>'
-            f'<div style="font-size:20px;font-weight:600" data-head="{escape(head.name)}">{escape(head.predicted)}</div>'
+            f'<div style="font-size:20px;font-weight:600" data-head="{escape(head.name)}">'
+            f'{escape(head.predicted)}</div>'
             f'{explained}{bars}</div>'
         )
     model = escape(explanation.model.get("name", ""))
@@ -89,7 +90,8 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
     heads = [head for head in explanation.head_names if head in explanation.paralinguistic]
     if not heads:
         return _placeholder("Paralinguistic attributions appear here once a property is scored.")
-    properties = [p for p in explanation.paralinguistic_levels if all(p in explanation.paralinguistic[h] for h in heads)]
+    properties = [p for p in explanation.paralinguistic_levels
+                  if all(p in explanation.paralinguistic[h] for h in heads)]
     limit = symmetric_range(explanation.paralinguistic[h][p] for h in heads for p in properties)
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     rows = []
