@@ -30,29 +30,34 @@ def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tup
 
 
 def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
-    """The clip with each word's span shaded by its attribution; a menu switches between heads."""
+    """The clip with each word's span shaded by its attribution; a menu switches between heads.
+
+    Before words are scored (or without words) the spans are drawn neutral.
+    """
     sr = explanation.audio["sampling_rate"]
     times, lows, highs = envelope(samples, sr)
     peak = float(max(np.max(np.abs(samples)) if len(samples) else 0.0, 1e-3))
     figure = go.Figure()
     words = explanation.words
-    heads = [head for head in explanation.head_names if head in explanation.word_scores] or [None]
-    limit = symmetric_range(v for head in heads if head for v in explanation.word_scores[head])
+    heads = [head for head in explanation.head_names if head in explanation.word_scores]
+    limit = symmetric_range(v for head in heads for v in explanation.word_scores[head])
     centres = [(w.start + w.end) / 2 for w in words]
-    widths = [w.end - w.start for w in words]
-    for n, head in enumerate(heads):
+
+    def colours_and_hover(head: str | None) -> tuple[list[float], list[str]]:
         scores = explanation.word_scores[head] if head else [0.0] * len(words)
         hover = [f"<b>{w.word}</b><br>{w.start:.2f}–{w.end:.2f} s" + (f"<br>{head}: {s:+.3f}" if head else "")
                  for w, s in zip(words, scores)]
-        figure.add_trace(go.Bar(
-            x=centres, y=[2.2 * peak] * len(words), base=-1.1 * peak, width=widths,
-            marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0,
-                        line=dict(width=1, color="rgba(60,60,60,0.5)"),
-                        colorbar=dict(title=dict(text="drop in p(target)", side="right"), thickness=12)
-                        if head else None, showscale=bool(head)),
-            opacity=0.75, customdata=[f"word:{i}" for i in range(len(words))],
-            hovertext=hover, hoverinfo="text", name=head or "words", visible=n == 0,
-        ))
+        return scores, hover
+
+    scores, hover = colours_and_hover(heads[0] if heads else None)
+    figure.add_trace(go.Bar(
+        x=centres, y=[2.2 * peak] * len(words), base=-1.1 * peak, width=[w.end - w.start for w in words],
+        marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
+                    line=dict(width=1, color="rgba(60,60,60,0.5)"),
+                    colorbar=dict(title=dict(text="drop in p(target)", side="right"), thickness=12)),
+        opacity=0.75, customdata=[f"word:{i}" for i in range(len(words))], hovertext=hover, hoverinfo="text",
+        name="words",
+    ))
     figure.add_trace(go.Scatter(x=times, y=highs, mode="lines", line=dict(width=0.8, color="#374151"),
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=times, y=lows, mode="lines", line=dict(width=0.8, color="#374151"),
@@ -62,12 +67,15 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
                               font=dict(size=13, color="#111827"))
     if len(heads) > 1:
         buttons = []
-        for n, head in enumerate(heads):
-            visible = [i == n for i in range(len(heads))] + [True, True]
-            buttons.append(dict(label=head, method="restyle", args=[{"visible": visible}]))
-        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.32,
+        for head in heads:
+            scores, hover = colours_and_hover(head)
+            buttons.append(dict(label=head, method="restyle",
+                                args=[{"marker.color": [scores], "hovertext": [hover]}, [0]]))
+        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0.05, xanchor="left", y=1.32,
                                                yanchor="top", showactive=True, bgcolor="#ffffff")])
-    title = "Words shaded by attribution" + (f" — head: {heads[0]}" if heads[0] and len(heads) == 1 else "")
+        figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.27, yanchor="middle", xref="paper",
+                              yref="paper", showarrow=False, font=dict(size=13, color="#374151"))
+    title = "Words shaded by attribution" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
     if not words:
         title = "Waveform (no word timings)"
     figure.update_layout(

@@ -55,12 +55,13 @@ def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
     for head in reference.head_names:
         np.testing.assert_allclose(explanation.word_scores[head], reference.word_scores[head], atol=1e-9)
     waveform = views["waveform"]
-    bars = [trace for trace in waveform.data if trace.type == "bar"]
-    assert [bar.name for bar in bars] == ["action", "object", "location"]
-    assert list(bars[1].customdata) == ["word:0", "word:1", "word:2"]
-    np.testing.assert_allclose(bars[1].marker.color, explanation.word_scores["object"])
-    assert bars[0].visible and not bars[1].visible
-    assert bars[0].marker.cmin == -bars[0].marker.cmax  # diverging scale centred at 0
+    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
+    assert list(bars.customdata) == ["word:0", "word:1", "word:2"]
+    np.testing.assert_allclose(bars.marker.color, explanation.word_scores["action"])
+    assert bars.marker.cmin == -bars.marker.cmax  # diverging scale centred at 0
+    menu = waveform.layout.updatemenus[0].buttons  # the head selector recolours the spans
+    assert [button.label for button in menu] == ["action", "object", "location"]
+    np.testing.assert_allclose(menu[1].args[0]["marker.color"][0], explanation.word_scores["object"])
     heatmaps = [trace for trace in views["heatmaps"].data if trace.type == "heatmap"]
     assert [trace.name for trace in heatmaps] == list(explanation.paralinguistic_levels)
     noise = heatmaps[4]
