@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Iterator
 
 import gradio as gr
@@ -18,10 +19,10 @@ from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
 from speechxai_core.perturb.variants import PROPERTIES
 from speechxai_core.serving.downloads import write_downloads
-from speechxai_core.serving.examples import find_examples
+from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
 from speechxai_core.serving.limits import Limits
-from speechxai_core.serving.runner import ExplainRequest, Update, stream_explanation
+from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
@@ -133,7 +134,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
-        if not request.transcript.strip() and explanation.words:
+        if not request.transcript.strip() and explanation.words and not update.notice:
             views["transcript"] = " ".join(word.word for word in explanation.words)
     if done:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
@@ -159,7 +160,8 @@ def explain_json(request: ExplainRequest, limits: Limits) -> dict:
     return final.explanation.to_dict() | {"notice": final.notice}
 
 
-def build_app(limits: Limits | None = None, default_model: str | None = None) -> gr.Blocks:
+def build_app(limits: Limits | None = None, default_model: str | None = None,
+              examples_dir: str | Path = EXAMPLES_DIR) -> gr.Blocks:
     """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected."""
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
@@ -169,9 +171,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
     def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
             aligner, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property."""
-        del aligner  # "auto": the core picks the aligner and records it in the explanation's settings
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
-                                 mask, pad_before, pad_after, list(properties or []), grid)
+                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto")
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants")):
@@ -185,11 +186,12 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
 
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
-                    pad_before=None, pad_after=None, properties=None, grid=None) -> dict:
+                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
-                                 list(PROPERTIES if properties is None else properties), grid or "fast")
+                                 list(PROPERTIES if properties is None else properties), grid or "fast",
+                                 aligner or "auto")
         try:
             return explain_json(request, limits)
         except (SpeechXAIError, ValueError) as exc:
@@ -224,10 +226,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
                         pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
                     properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
                                                   value=list(PROPERTIES), label="Paralinguistic properties")
-                    aligner = gr.Dropdown(["auto"], value="auto", label="Aligner (when no word timings are given)")
+                    aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
+                                          label="Aligner (when no word timings are given)")
                 explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                 status = gr.HTML(elem_id="status")
-        examples = find_examples()
+        examples = find_examples(examples_dir)
         if examples:
             gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
                         label="Example clips")
@@ -255,10 +258,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None) ->
         api_result = gr.JSON(visible=False)
         api_button = gr.Button(visible=False)
 
-        inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid]
+        inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
+                  aligner]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, downloads]
-        explain_button.click(run, inputs + [aligner], outputs, api_visibility="private")
+        explain_button.click(run, inputs, outputs, api_visibility="private")
         model.change(heads_hint, model, heads, api_visibility="private")
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private")
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private")

@@ -1,11 +1,13 @@
 """A streamed explanation for a front end: load the model and clip, then yield growing results.
 
-When no words are given the aligner is asked for them; if word timings cannot be found,
-the paralinguistic part still runs and a notice says why the words are missing.
+When no words are given the core's aligner is asked for them. If no words can be had, the
+paralinguistic part still runs (or windows stand in for words, where the core does that) and
+a notice says why.
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -34,6 +36,7 @@ class ExplainRequest:
     pad_after_ms: float = 0.0
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
+    aligner: str = "auto"
 
 
 @dataclass
@@ -61,6 +64,7 @@ def stream_explanation(
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=progress,
+        **aligner_option(request.aligner),
     )
     methods = ["loo"] + (["paraling"] if request.properties else [])
     words = request.words_file or None
@@ -76,7 +80,31 @@ def stream_explanation(
         snapshots = iter_explain(clip, classifier, methods=["paraling"], **options)
         first = next(snapshots)
     else:
-        notice = ""
+        notice = alignment_notice(first)
     yield Update(clip, first, notice)
     for snapshot in snapshots:
         yield Update(clip, snapshot, notice)
+
+
+def aligner_choices() -> list[str]:
+    """Aligner names the core offers (``auto`` picks one per language)."""
+    try:
+        from ..align.registry import ALIGNER_NAMES
+    except ImportError:  # a core without built-in alignment
+        return ["auto"]
+    return list(ALIGNER_NAMES)
+
+
+def aligner_option(name: str) -> dict:
+    """``aligner=name`` for :func:`iter_explain` where the core takes it."""
+    return {"aligner": name} if "aligner" in inspect.signature(iter_explain).parameters else {}
+
+
+def alignment_notice(explanation: Explanation) -> str:
+    """Why the words are stand-ins, when alignment found none ("" otherwise)."""
+    aligner = explanation.settings.get("aligner", {})
+    if aligner.get("name") != "windows":
+        return ""
+    return (f"No words could be aligned ({aligner.get('reason', 'no reason given')}); windows of "
+            f"{aligner.get('window', 0):g} s stand in for them. Type the transcript or upload word timings, "
+            "then run again.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import io
@@ -92,7 +93,8 @@ def test_player_plays_exactly_the_scored_audio(streamed, clip_files):
 
 def test_player_ignores_unknown_variants(streamed):
     session = streamed[-1]["session"]
-    skipped = app.play_variant(session, "pitch:9")
+    with pytest.warns(UserWarning, match="'pitch:9' was not scored"):
+        skipped = app.play_variant(session, "pitch:9")
     assert all(isinstance(value, type(app.gr.skip())) for value in skipped)
 
 
@@ -175,3 +177,27 @@ def test_explain_json_matches_the_library(model_dir, clip_files):
 def test_heads_hint_shows_the_preset_spec():
     assert app.heads_hint("superb-ic")["placeholder"] == "action:6,object:14,location:4"
     assert "one head" in app.heads_hint("some/other-model")["placeholder"]
+
+
+def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
+    import shutil
+
+    shutil.copy(clip_files["wav"], tmp_path / "turn_on.wav")
+    shutil.copy(clip_files["words"], tmp_path / "turn_on.json")
+    demo = app.build_app(Limits(), default_model=model_dir, examples_dir=tmp_path)
+    (dataset,) = [block for block in demo.blocks.values() if isinstance(block, app.gr.Dataset)]
+    assert len(dataset.samples) == 1
+    assert [Path(str(value["path"] if isinstance(value, dict) else value)).name for value in dataset.samples[0]] \
+        == ["turn_on.wav", "turn_on.json"]
+    empty = app.build_app(Limits(), default_model=model_dir, examples_dir=tmp_path / "none")
+    assert not any(isinstance(block, app.gr.Dataset) for block in empty.blocks.values())
+
+
+def test_notice_when_windows_stand_in_for_words(streamed):
+    from speechxai_core.serving.runner import alignment_notice
+
+    explanation = copy.deepcopy(streamed[-1]["session"].explanation)
+    assert alignment_notice(explanation) == ""  # words came from the timings file
+    explanation.settings["aligner"] = {"name": "windows", "window": 0.25, "reason": "no speech recognised"}
+    notice = alignment_notice(explanation)
+    assert "no speech recognised" in notice and "0.25 s" in notice
