@@ -133,8 +133,10 @@ def test_record_from_the_microphone_and_explain(app_url, clip_files, artifacts, 
         explanation = current_explanation(page)
         context.close()
     assert 1.5 < explanation.audio["duration"] < 4.0
-    assert [w.word for w in explanation.words] == ["turn", "on", "lights"]
-    assert len(explanation.word_scores["object"]) == 3 and len(explanation.paralinguistic["object"]) == 6
+    if explanation.settings["aligner"]["name"] != "windows":  # the transcript's words were placed
+        assert [w.word for w in explanation.words] == ["turn", "on", "lights"]
+    assert len(explanation.word_scores["object"]) == len(explanation.words) >= 3
+    assert len(explanation.paralinguistic["object"]) == 6
     assert max(abs(v) for v in explanation.paralinguistic["object"].values()) > 1e-3  # not a silent recording
 
 

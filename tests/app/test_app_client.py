@@ -40,5 +40,5 @@ def test_client_gets_the_error_message(client, model_dir, clip_files):
         client.predict(audio=handle_file(clip_files["not_audio"]), model=model_dir, heads=HEADS,
                        api_name="/explain")
     result = client.predict(audio=handle_file(clip_files["wav"]), model=model_dir, heads=HEADS,
-                            transcript="turn on lights", properties=[], api_name="/explain")
+                            words_file=handle_file(clip_files["words"]), properties=[], api_name="/explain")
     assert len(result["word_scores"]["object"]) == 3  # the server still answers after the error
