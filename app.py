@@ -59,6 +59,8 @@ PAGE_CSS = """
 .gradio-container {overflow: clip !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
+#status progress {width: 60%; vertical-align: middle}
+#status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
 .sx-pick:hover {outline: 2px solid #111827; cursor: pointer}
@@ -76,8 +78,21 @@ def heads_hint(model: str) -> dict:
     return gr.update(placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def status_html(text: str, kind: str = "info") -> str:
-    return f'<div class="sx-{kind}">{escape(text)}</div>'
+def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
+    """The status line; ``progress`` = (done, total) variants adds a progress bar."""
+    bar = "" if progress is None else (
+        f'<div class="sx-progress"><progress value="{progress[0]}" max="{progress[1]}"></progress> '
+        f'{progress[0]} / {progress[1]} variants scored</div>')
+    return f'<div class="sx-{kind}">{escape(text)}</div>{bar}'
+
+
+def snapshot_message(update: Update, started: float) -> tuple[str, str]:
+    """(text, kind) of the status line after a snapshot."""
+    explanation = update.explanation
+    text = (f"Done in {time.monotonic() - started:.1f} s." if explanation.complete else
+            f"Words scored; {len(explanation.paralinguistic_levels)} of "
+            f"{len(explanation.settings.get('properties', []))} properties scored…")
+    return (f"{update.notice} {text}", "notice") if update.notice else (text, "info")
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
@@ -85,7 +100,8 @@ OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
-    """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``).
+    """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``); progress reports
+    update the status line and call ``progress(done, total)``.
 
     Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
     the views keep the previous result.
@@ -93,13 +109,20 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
     started = time.monotonic()
     yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
     shown = False
+    message = ("", "info")
     try:
-        for update in stream_explanation(request, limits, progress):
-            if update.explanation is None:
-                yield {"status": status_html(f"Scoring {update.clip.duration:.1f} s of audio…")}
-                continue
-            yield snapshot_views(update, request, workspace, first=not shown, started=started)
-            shown = True
+        for update in stream_explanation(request, limits):
+            if update.progress:
+                if progress:
+                    progress(*update.progress)
+                yield {"status": status_html(*message, progress=update.progress)}
+            elif update.explanation is None:
+                message = (f"Scoring {update.clip.duration:.1f} s of audio…", "info")
+                yield {"status": status_html(*message)}
+            else:
+                message = snapshot_message(update, started)
+                yield snapshot_views(update, request, workspace, first=not shown, started=started)
+                shown = True
     except (SpeechXAIError, ValueError) as exc:
         yield {"status": status_html(str(exc), "error"), "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
@@ -113,14 +136,8 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    done = explanation.complete
-    message = (f"Done in {time.monotonic() - started:.1f} s." if done else
-               f"Streaming: {len(explanation.paralinguistic_levels)} of "
-               f"{len(explanation.settings.get('properties', []))} properties scored…")
-    if update.notice:
-        message = f"{update.notice} {message}"
     views = {
-        "status": status_html(message, "notice" if update.notice else "info"),
+        "status": status_html(*snapshot_message(update, started)),
         "session": current,
         "prediction": prediction_html(explanation),
         "waveform": waveform_figure(explanation, update.clip.samples),
@@ -136,7 +153,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
         if not request.transcript.strip() and explanation.words and not update.notice:
             views["transcript"] = " ".join(word.word for word in explanation.words)
-    if done:
+    if explanation.complete:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
     return views
 

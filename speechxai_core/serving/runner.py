@@ -15,9 +15,10 @@ from ..align.words import WordsError
 from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
 from ..explanation import Explanation
-from ..models import load_model
+from ..models import Classifier, load_model
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
+from .background import in_background
 from .limits import Limits
 
 
@@ -41,17 +42,18 @@ class ExplainRequest:
 
 @dataclass
 class Update:
-    """One step of a run: ``explanation`` is None while loading; ``notice`` explains a fallback."""
+    """One step of a run: the clip loaded, a progress report (``progress`` = (done, total) variants)
+    or a snapshot (``explanation``); ``notice`` explains a fallback."""
 
     clip: Audio
     explanation: Explanation | None
     notice: str = ""
+    progress: tuple[int, int] | None = None
 
 
-def stream_explanation(
-    request: ExplainRequest, limits: Limits, progress: Callable[[int, int], None] | None = None
-) -> Iterator[Update]:
-    """Yield the loaded clip first, then each snapshot of the explanation (last one complete)."""
+def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Update]:
+    """Yield the loaded clip first, then progress reports and each snapshot of the explanation
+    (the last one complete). Scoring runs on a worker thread; closing the iterator stops it."""
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
     limits.check_file(request.audio)
@@ -60,10 +62,21 @@ def stream_explanation(
     classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
+    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
+        if kind == "progress":
+            yield Update(clip, None, progress=value)
+        else:
+            explanation, notice = value
+            yield Update(clip, explanation, notice)
+
+
+def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
+               report: Callable[[int, int], None]) -> Iterator[tuple[Explanation, str]]:
+    """(snapshot, notice) pairs; without words, the properties alone when the core finds none."""
     options = dict(
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
-        grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=progress,
+        grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
         **aligner_option(request.aligner),
     )
     methods = ["loo"] + (["paraling"] if request.properties else [])
@@ -75,15 +88,15 @@ def stream_explanation(
     except WordsError as exc:
         if words or transcript or not request.properties:
             raise
-        notice = (f"Words not scored: {exc}. Type the transcript or upload word timings, then run again; "
+        notice = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
                   "the paralinguistic attribution is below.")
         snapshots = iter_explain(clip, classifier, methods=["paraling"], **options)
         first = next(snapshots)
     else:
         notice = alignment_notice(first)
-    yield Update(clip, first, notice)
+    yield first, notice
     for snapshot in snapshots:
-        yield Update(clip, snapshot, notice)
+        yield snapshot, notice
 
 
 def aligner_choices() -> list[str]:

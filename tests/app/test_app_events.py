@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,10 @@ def streamed(model_dir, clip_files, workspace):
 
 def test_stream_shows_words_first_then_properties(streamed):
     assert "Loading model" in streamed[0]["status"]
+    reports = [re.search(r'value="(\d+)" max="(\d+)"', views["status"]) for views in streamed]
+    counts = [(int(m[1]), int(m[2])) for m in reports if m]
+    assert len(counts) >= 3 and [done for done, _ in counts] == sorted(done for done, _ in counts)
+    assert counts[-1][0] == counts[-1][1] == 3 + 4 * 3 + 5 + 3  # 3 words, then the fast grid's levels
     snapshots = [views for views in streamed if "session" in views]
     assert len(snapshots) >= 2, "expected the word stage and at least one later snapshot"
     first, last = snapshots[0]["session"].explanation, snapshots[-1]["session"].explanation

@@ -62,3 +62,46 @@ def test_examples_pair_clips_with_word_timings(tmp_path):
     assert find_examples(tmp_path) == [(str(tmp_path / "a.wav"), str(tmp_path / "a.json")),
                                        (str(tmp_path / "b.wav"), None)]
     assert find_examples(tmp_path / "missing") == []
+
+
+def test_background_streams_reports_and_items_in_order():
+    from speechxai_core.serving.background import in_background
+
+    def items(report):
+        for i in range(3):
+            report(i + 1, 3)
+            yield f"item{i}"
+
+    assert list(in_background(items)) == [("progress", (1, 3)), ("item", "item0"), ("progress", (2, 3)),
+                                          ("item", "item1"), ("progress", (3, 3)), ("item", "item2")]
+
+
+def test_background_raises_the_workers_error_and_stops_when_closed():
+    import threading
+
+    from speechxai_core.serving.background import in_background
+
+    def failing(report):
+        yield 1
+        raise ValueError("bad clip")
+
+    with pytest.raises(ValueError, match="bad clip"):
+        list(in_background(failing))
+
+    finished = threading.Event()
+
+    def endless(report):
+        try:
+            n = 0
+            while True:
+                n += 1
+                report(n, 0)
+                yield n
+                time.sleep(0.01)
+        finally:
+            finished.set()
+
+    events = in_background(endless)
+    next(events)
+    events.close()
+    assert finished.wait(5), "the worker kept running after the consumer left"
