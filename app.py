@@ -59,7 +59,7 @@ PAGE_CSS = """
 .gradio-container {overflow: clip !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
-#status progress {width: 60%; vertical-align: middle}
+#status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
@@ -86,6 +86,11 @@ def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None 
     return f'<div class="sx-{kind}">{escape(text)}</div>{bar}'
 
 
+def classes_info(explanation) -> str:
+    """The classes each head can explain, for the targets box."""
+    return "Classes — " + "; ".join(f"{head.name}: {', '.join(head.labels)}" for head in explanation.heads)
+
+
 def snapshot_message(update: Update, started: float) -> tuple[str, str]:
     """(text, kind) of the status line after a snapshot."""
     explanation = update.explanation
@@ -96,7 +101,7 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "downloads")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
@@ -149,7 +154,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     }
     if first:
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
-                  "caption": current.caption("original"),
+                  "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
         if not request.transcript.strip() and explanation.words and not update.notice:
             views["transcript"] = " ".join(word.word for word in explanation.words)
@@ -215,7 +220,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             raise gr.Error(str(exc)) from None
 
     with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
-        session = gr.State(None)
+        session = gr.State(None, time_to_live=3600)
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
@@ -278,11 +283,14 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, downloads]
+                   heatmaps, picker, player, caption, transcript, targets, downloads]
         explain_button.click(run, inputs, outputs, api_visibility="private")
-        model.change(heads_hint, model, heads, api_visibility="private")
-        picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private")
-        caption.click(play_selected, [session], [player, caption, picker], api_visibility="private")
+        model.change(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
+        # playing a variant is light: it never waits behind running explanations
+        picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
+                     concurrency_limit=None)
+        caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
+                      concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
     return demo
 

@@ -52,6 +52,7 @@ def test_stream_shows_words_first_then_properties(streamed):
     assert "player" in snapshots[0] and all("player" not in views for views in snapshots[1:])
     assert [w.word for w in last.words] == ["turn", "on", "lights"]
     assert snapshots[0]["transcript"] == "turn on lights"
+    assert snapshots[0]["targets"]["info"] == "Classes — action: c0, c1, c2; object: c3, c4, c5, c6; location: c7, c8"
 
 
 def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
@@ -143,6 +144,8 @@ def test_without_words_the_properties_still_run(model_dir, clip_files, workspace
     ("no_model", "model folder"),
     ("bad_target", "has no class 'lamp'"),
     ("bad_words", "does not fit the clip"),
+    ("no_clip", "no clip: upload or record one first"),
+    ("hub_offline", "no network: hub model 'superb/wav2vec2-base-superb-er' cannot be downloaded"),
 ])
 def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, workspace, tmp_path):
     limits = Limits(max_duration_s=10)
@@ -162,6 +165,10 @@ def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, 
         request.model = str(tmp_path / "missing-model")
     elif case == "bad_target":
         request.targets = "object=lamp"
+    elif case == "no_clip":
+        request.audio = None
+    elif case == "hub_offline":
+        request.model, request.heads = "superb-er", ""
     elif case == "bad_words":
         request.words_file = str(tmp_path / "late.json")
         Path(request.words_file).write_text(json.dumps([{"word": "late", "start": 5, "end": 6}]))
