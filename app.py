@@ -73,9 +73,16 @@ def model_choices() -> list[tuple[str, str]]:
 
 
 def heads_hint(model: str) -> dict:
-    """Event: show the chosen model's default heads spec as the heads box's placeholder."""
+    """Event: a new model clears the heads box and shows the model's default heads spec in it."""
     spec = resolve(model).heads if model else None
-    return gr.update(placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
+    return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
+
+
+def forget_filled_transcript(transcript: str, filled: str) -> tuple:
+    """Event: a new clip clears the transcript box if it still holds the words found for the last clip."""
+    if filled and (transcript or "").strip() == filled:
+        return "", ""
+    return gr.skip(), gr.skip()
 
 
 def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
@@ -101,7 +108,8 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "filled_transcript", "targets",
+           "downloads")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
@@ -157,7 +165,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
         if not request.transcript.strip() and explanation.words and not update.notice:
-            views["transcript"] = " ".join(word.word for word in explanation.words)
+            views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
     if explanation.complete:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
     return views
@@ -221,6 +229,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
         session = gr.State(None, time_to_live=3600)
+        filled_transcript = gr.State("")
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
@@ -283,9 +292,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, targets, downloads]
+                   heatmaps, picker, player, caption, transcript, filled_transcript, targets, downloads]
         explain_button.click(run, inputs, outputs, api_visibility="private")
-        model.change(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
+        model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
+        audio.input(forget_filled_transcript, [transcript, filled_transcript], [transcript, filled_transcript],
+                    api_visibility="private", concurrency_limit=None)
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)

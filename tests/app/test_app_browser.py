@@ -111,6 +111,12 @@ def test_upload_explain_and_play_what_was_scored(page, app_url, clip_files, arti
     player_audio(page, variant)
     page.screenshot(path=artifacts / "app_playing_variant.png")
 
+    # the transcript box shows the words used; a new clip clears it (it belonged to the old clip)
+    assert page.input_value("#transcript textarea") == "turn on lights"
+    page.click("#clip button[aria-label='Clear']")
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.wait_for_function("document.querySelector('#transcript textarea').value === ''", timeout=10_000)
+
 
 def test_record_from_the_microphone_and_explain(app_url, clip_files, artifacts, tmp_path):
     fake_mic = tmp_path / "mic.wav"

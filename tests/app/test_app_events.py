@@ -191,8 +191,18 @@ def test_explain_json_matches_the_library(model_dir, clip_files):
 
 
 def test_heads_hint_shows_the_preset_spec():
-    assert app.heads_hint("superb-ic")["placeholder"] == "action:6,object:14,location:4"
+    hint = app.heads_hint("superb-ic")
+    assert hint["placeholder"] == "action:6,object:14,location:4" and hint["value"] == ""
     assert "one head" in app.heads_hint("some/other-model")["placeholder"]
+
+
+def test_a_new_clip_forgets_only_a_filled_transcript(streamed):
+    filled = streamed[-1].get("filled_transcript") or next(v["filled_transcript"] for v in streamed
+                                                           if "filled_transcript" in v)
+    assert filled == "turn on lights"
+    assert app.forget_filled_transcript("turn on lights", filled) == ("", "")
+    kept = app.forget_filled_transcript("turn on the lights", filled)  # corrected by the user
+    assert all(isinstance(value, type(app.gr.skip())) for value in kept)
 
 
 def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
