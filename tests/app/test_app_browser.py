@@ -164,3 +164,19 @@ def test_a_non_audio_file_shows_a_message_and_the_page_keeps_working(page, app_u
     explain_and_wait(page)
     assert page.locator("#status .sx-error").count() == 0
     assert page.locator("#word-table [data-variant='word:2']").count() == 4
+
+
+def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, tmp_path):
+    from speechxai_core import explain, load_audio
+    from speechxai_core.report import build_report
+
+    explanation = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast")
+    report = tmp_path / "report.html"
+    report.write_text(build_report(explanation, load_audio(clip_files["wav"]).samples), encoding="utf-8")
+    page.context.set_offline(True)
+    page.goto(report.as_uri())
+    page.wait_for_selector(".js-plotly-plot .hm", timeout=20_000)
+    assert page.locator(".js-plotly-plot").count() == 2
+    assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() == 1
+    assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(1.6, abs=0.01)
+    page.screenshot(path=artifacts / "report.png", full_page=True)

@@ -105,3 +105,15 @@ def test_background_raises_the_workers_error_and_stops_when_closed():
     next(events)
     events.close()
     assert finished.wait(5), "the worker kept running after the consumer left"
+
+
+def test_core_serving_and_report_import_without_gradio():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['gradio'] = None\n"
+            "import speechxai_core.report, speechxai_core.viz\n"
+            "from speechxai_core.serving import background, downloads, examples, gpu, limits, runner, session, "
+            "workspace\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
