@@ -62,9 +62,10 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=times, y=lows, mode="lines", line=dict(width=0.8, color="#374151"),
                                 fill="tonexty", fillcolor="rgba(55,65,81,0.55)", hoverinfo="skip", showlegend=False))
-    for word, centre in zip(words, centres):
-        figure.add_annotation(x=centre, y=1.1 * peak, text=word.word, showarrow=False, yanchor="bottom",
-                              font=dict(size=13, color="#111827"))
+    crowded = len(words) > 8  # labels alternate between two rows so that neighbours do not overlap
+    for i, (word, centre) in enumerate(zip(words, centres)):
+        figure.add_annotation(x=centre, y=(1.1 + 0.13 * (crowded and i % 2)) * peak, text=word.word,
+                              showarrow=False, yanchor="bottom", font=dict(size=13, color="#111827"))
     if len(heads) > 1:
         buttons = []
         for head in heads:
@@ -83,7 +84,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
         height=300, margin=dict(l=50, r=20, t=70, b=40), bargap=0, showlegend=False,
         plot_bgcolor="#ffffff", clickmode="event", hovermode="closest",
         xaxis=dict(title="time (s)", range=[0, explanation.audio["duration"]], showgrid=False),
-        yaxis=dict(range=[-1.15 * peak, 1.35 * peak], showticklabels=False, showgrid=False, zeroline=False),
+        yaxis=dict(range=[-1.15 * peak, 1.45 * peak], showticklabels=False, showgrid=False, zeroline=False),
     )
     return figure
 
