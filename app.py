@@ -240,8 +240,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                         placeholder="Left empty, the words are found automatically; correct them "
                                                     "here and run again.")
                 words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
-                                     file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file",
-                                     height=120)
+                                     file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
             with gr.Column(scale=1):
                 model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
                                     label="Model: a preset, a hub id or a local folder")
