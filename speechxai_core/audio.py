@@ -212,5 +212,7 @@ def _validate(samples: np.ndarray, sr: int, label: str, max_duration: float | No
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """The decoder's reason, without the (server-side) path that FFmpeg errors repeat."""
+    reason = getattr(exc, "strerror", None) or str(exc)
+    text = reason.strip().splitlines()[0] if reason.strip() else type(exc).__name__
     return text[:120]

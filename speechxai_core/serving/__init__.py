@@ -1,0 +1,1 @@
+"""What a web front end needs beyond the science: limits, temp files, sessions, streaming runs."""

@@ -1,0 +1,27 @@
+"""The files a user can download after a run: explanation JSON, CSV tables, HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..explanation import Explanation
+from ..report import build_report
+
+
+def write_downloads(explanation: Explanation, samples: np.ndarray, folder: str | Path) -> list[str]:
+    """Write the downloads into ``folder``; returns their paths (JSON, CSVs present, report)."""
+    folder = Path(folder)
+    stem = Path(explanation.audio["name"]).stem or "clip"
+    paths = [folder / f"{stem}.explanation.json"]
+    explanation.to_json(paths[0])
+    if explanation.word_scores:
+        paths.append(folder / f"{stem}.words.csv")
+        paths[-1].write_text(explanation.word_csv(), encoding="utf-8")
+    if explanation.paralinguistic:
+        paths.append(folder / f"{stem}.paralinguistic.csv")
+        paths[-1].write_text(explanation.paralinguistic_csv(), encoding="utf-8")
+    paths.append(folder / f"{stem}.report.html")
+    paths[-1].write_text(build_report(explanation, samples), encoding="utf-8")
+    return [str(path) for path in paths]

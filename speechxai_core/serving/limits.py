@@ -1,0 +1,51 @@
+"""Serving limits (file size, clip duration, concurrency), configurable by environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..audio import AudioError
+
+ENV = {
+    "max_file_mb": "SPEECHXAI_MAX_FILE_MB",
+    "max_duration_s": "SPEECHXAI_MAX_DURATION_S",
+    "concurrency": "SPEECHXAI_CONCURRENCY",
+    "queue_size": "SPEECHXAI_QUEUE_SIZE",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``max_file_mb`` per upload, ``max_duration_s`` per clip, ``concurrency`` explanations at once,
+    ``queue_size`` requests waiting."""
+
+    max_file_mb: float = 20.0
+    max_duration_s: float = 60.0
+    concurrency: int = 2
+    queue_size: int = 32
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "Limits":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for field, variable in ENV.items():
+            if environ.get(variable, "").strip():
+                kind = int if field in ("concurrency", "queue_size") else float
+                try:
+                    values[field] = kind(environ[variable])
+                except ValueError:
+                    raise ValueError(f"{variable} must be a number, got '{environ[variable]}'") from None
+                if values[field] <= 0:
+                    raise ValueError(f"{variable} must be positive, got '{environ[variable]}'")
+        return cls(**values)
+
+    def check_file(self, path: str | os.PathLike) -> None:
+        """Raise :class:`AudioError` when the file at ``path`` is larger than ``max_file_mb``."""
+        size_mb = Path(path).stat().st_size / 1e6
+        if size_mb > self.max_file_mb:
+            raise AudioError(
+                f"{Path(path).name}: the file is {size_mb:.1f} MB; this server accepts up to "
+                f"{self.max_file_mb:g} MB ({ENV['max_file_mb']})"
+            )

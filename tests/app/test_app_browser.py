@@ -1,0 +1,186 @@
+"""The app in real headless Chromium (Debian's build, driven by Playwright).
+
+Screenshots are saved under test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import numpy as np
+import pytest
+import soundfile as sf
+import soxr
+
+from speechxai_core import Explanation, variant_audio
+from speechxai_core.serving.session import pcm16
+from tests.app.conftest import HEADS, SR, WORDS, launch_chromium, spoken_like_clip
+
+pytestmark = pytest.mark.browser
+if os.environ.get("CI"):  # CI installs the test tools: a missing one must fail, not skip
+    import playwright.sync_api as playwright_api
+else:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+
+DONE = "document.querySelector('#status') && document.querySelector('#status').innerText.includes('Done in')"
+# Page coordinates of a plotly point: trace ``trace`` at data (x, y), in the plot inside ``selector``.
+POINT_JS = """([selector, trace, x, y]) => {
+  const plot = document.querySelector(selector + ' .js-plotly-plot');
+  plot.scrollIntoView({block: 'center'});
+  const data = plot._fullData[trace];
+  const xa = plot._fullLayout[data.xaxis.replace('x', 'xaxis')];
+  const ya = plot._fullLayout[data.yaxis.replace('y', 'yaxis')];
+  const box = plot.getBoundingClientRect();
+  return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(y)];
+}"""
+
+
+@pytest.fixture()
+def page(tmp_path):
+    with playwright_api.sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile")
+        yield context.pages[0]
+        context.close()
+
+
+def fill(page, selector: str, text: str) -> None:
+    page.locator(f"{selector} textarea, {selector} input").first.fill(text)
+
+
+def explain_and_wait(page) -> None:
+    page.click("#explain")
+    page.wait_for_function(DONE, timeout=90_000)
+
+
+def player_audio(page, variant: str) -> np.ndarray:
+    """Wait until the player holds ``variant``, then download what it plays."""
+    page.wait_for_selector(f"#caption [data-playing='{variant}']", timeout=20_000)
+    href = page.get_attribute("#player a[data-testid='download-link']", "href")
+    samples, sr = sf.read(io.BytesIO(page.request.get(href).body()), dtype="int16")
+    assert sr == SR
+    return samples
+
+
+def current_explanation(page) -> Explanation:
+    """The explanation JSON offered as a download."""
+    href = page.get_attribute("#downloads a[download$='.explanation.json']", "href")
+    return Explanation.from_json(page.request.get(href).text())
+
+
+def test_upload_explain_and_play_what_was_scored(page, app_url, clip_files, artifacts):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    fill(page, "#heads", HEADS)
+    page.click("#explain")
+    page.wait_for_selector("#waveform .js-plotly-plot .bars", timeout=90_000)
+    page.wait_for_function(DONE, timeout=90_000)
+    assert page.locator("#heatmaps .js-plotly-plot .hm").count() == 6  # one heatmap per property
+    assert page.locator("#prediction [data-head]").count() == 3
+    page.screenshot(path=artifacts / "app_explained.png", full_page=True)
+    explanation = current_explanation(page)
+    assert [w.word for w in explanation.words] == ["turn", "on", "lights"]
+
+    # a word in the highlighted transcript: the player gets that word masked
+    page.click("#transcript-view [data-variant='word:2']")
+    played = player_audio(page, "word:2")
+    np.testing.assert_array_equal(played, pcm16(variant_audio(explanation, clip_files["wav"], "word:2")))
+    masked = slice(int(WORDS[2]["start"] * SR), int(WORDS[2]["end"] * SR))
+    assert np.all(played[masked] == 0) and np.abs(played[: masked.start]).max() > 1000
+    assert 'word 3 "lights" masked' in page.inner_text("#caption")
+
+    # a word span on the waveform plot (a real mouse click on the plotly bar)
+    x, y = page.evaluate(POINT_JS, ["#waveform", 0, (WORDS[0]["start"] + WORDS[0]["end"]) / 2, 0.25])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "word:0"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "word:0")))
+
+    # a heatmap level: "White noise" row 'object', column 10 dB (after the original column)
+    x, y = page.evaluate(POINT_JS, ["#heatmaps", 4, 2, 1])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "noise:10"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "noise:10")))
+    record = explanation.variant("noise:10")
+    assert f"p({explanation.heads[1].target}) {explanation.heads[1].probability:.3f} → " \
+           f"{record.probabilities['object']:.3f}" in page.inner_text("#caption")
+
+    # a paralinguistic table cell plays the level with the largest effect for that head
+    cell = page.locator("#paraling-table tr", has_text="Reverberation").locator("td").nth(3)
+    variant = cell.get_attribute("data-variant")
+    drops = explanation.paralinguistic_drops["location"]["reverb"]
+    levels = explanation.paralinguistic_levels["reverb"]
+    assert variant == f"reverb:{levels[int(np.argmax(np.abs(drops)))]:g}"
+    cell.click()
+    player_audio(page, variant)
+    page.screenshot(path=artifacts / "app_playing_variant.png")
+
+    # the transcript box shows the words used; a new clip clears it (it belonged to the old clip)
+    assert page.input_value("#transcript textarea") == "turn on lights"
+    page.click("#clip button[aria-label='Clear']")
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.wait_for_function("document.querySelector('#transcript textarea').value === ''", timeout=10_000)
+
+
+def test_record_from_the_microphone_and_explain(app_url, clip_files, artifacts, tmp_path):
+    fake_mic = tmp_path / "mic.wav"
+    sf.write(fake_mic, soxr.resample(spoken_like_clip(), SR, 48_000), 48_000, subtype="PCM_16")
+    media = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+             f"--use-file-for-fake-audio-capture={fake_mic}"]
+    with playwright_api.sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile", media)
+        page = context.pages[0]
+        page.goto(app_url)
+        page.click("#clip button[aria-label='Record audio']")
+        page.click("#clip button.record-button")
+        page.wait_for_timeout(2500)
+        page.click("#clip button.stop-button")
+        fill(page, "#transcript", "turn on lights")
+        fill(page, "#heads", HEADS)
+        page.wait_for_timeout(1000)  # the recording is uploaded when recording stops
+        explain_and_wait(page)
+        page.screenshot(path=artifacts / "app_microphone.png", full_page=True)
+        explanation = current_explanation(page)
+        context.close()
+    assert 1.5 < explanation.audio["duration"] < 4.0
+    if explanation.settings["aligner"]["name"] != "windows":  # the transcript's words were placed
+        assert [w.word for w in explanation.words] == ["turn", "on", "lights"]
+    assert len(explanation.word_scores["object"]) == len(explanation.words) >= 3
+    assert len(explanation.paralinguistic["object"]) == 6
+    assert max(abs(v) for v in explanation.paralinguistic["object"].values()) > 1e-3  # not a silent recording
+
+
+def test_a_non_audio_file_shows_a_message_and_the_page_keeps_working(page, app_url, clip_files, artifacts):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["not_audio"])
+    fill(page, "#heads", HEADS)
+    page.wait_for_timeout(1000)
+    page.click("#explain")
+    page.wait_for_selector("#status .sx-error", timeout=60_000)
+    message = page.inner_text("#status")
+    assert "notes.wav: not a readable audio file" in message
+    page.screenshot(path=artifacts / "app_error.png", full_page=True)
+
+    page.click("#clip button[aria-label='Clear']")
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    fill(page, "#transcript", "turn on lights")
+    page.wait_for_timeout(1000)
+    explain_and_wait(page)
+    assert page.locator("#status .sx-error").count() == 0
+    assert page.locator("#word-table [data-variant='word:2']").count() == 4
+
+
+def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, tmp_path):
+    from speechxai_core import explain, load_audio
+    from speechxai_core.report import build_report
+
+    explanation = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast")
+    report = tmp_path / "report.html"
+    report.write_text(build_report(explanation, load_audio(clip_files["wav"]).samples), encoding="utf-8")
+    page.context.set_offline(True)
+    page.goto(report.as_uri())
+    page.wait_for_selector(".js-plotly-plot .hm", timeout=20_000)
+    assert page.locator(".js-plotly-plot").count() == 2
+    assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() == 1
+    assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(1.6, abs=0.01)
+    page.screenshot(path=artifacts / "report.png", full_page=True)

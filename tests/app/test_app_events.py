@@ -1,0 +1,229 @@
+"""The app's event functions called directly: streaming, views, player, downloads, errors."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import app
+from speechxai_core import Explanation, explain, variant_audio
+from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.runner import ExplainRequest
+from speechxai_core.serving.session import pcm16
+from speechxai_core.serving.workspace import Workspace
+from tests.app.conftest import HEADS, SR, WORDS
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    return Workspace(root=tmp_path_factory.mktemp("downloads"))
+
+
+@pytest.fixture(scope="module")
+def streamed(model_dir, clip_files, workspace):
+    """All view updates of one run with word timings, the grid "fast", every property."""
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"])
+    return list(app.run_views(request, Limits(), workspace))
+
+
+def test_stream_shows_words_first_then_properties(streamed):
+    assert "Loading model" in streamed[0]["status"]
+    reports = [re.search(r'value="(\d+)" max="(\d+)"', views["status"]) for views in streamed]
+    counts = [(int(m[1]), int(m[2])) for m in reports if m]
+    assert len(counts) >= 3 and [done for done, _ in counts] == sorted(done for done, _ in counts)
+    assert counts[-1][0] == counts[-1][1] == 3 + 4 * 3 + 5 + 3  # 3 words, then the fast grid's levels
+    snapshots = [views for views in streamed if "session" in views]
+    assert len(snapshots) >= 2, "expected the word stage and at least one later snapshot"
+    first, last = snapshots[0]["session"].explanation, snapshots[-1]["session"].explanation
+    assert first.word_scores and not first.complete
+    assert len(first.paralinguistic_levels) < 6
+    assert last.complete and len(last.paralinguistic_levels) == 6
+    assert "Done in" in snapshots[-1]["status"]
+    # the player starts on the original clip once, then is left alone while streaming
+    assert "player" in snapshots[0] and all("player" not in views for views in snapshots[1:])
+    assert [w.word for w in last.words] == ["turn", "on", "lights"]
+    assert snapshots[0]["transcript"] == "turn on lights"
+    assert snapshots[0]["targets"]["info"] == "Classes — action: c0, c1, c2; object: c3, c4, c5, c6; location: c7, c8"
+
+
+def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
+    views = streamed[-1]
+    explanation = views["session"].explanation
+    reference = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast")
+    for head in reference.head_names:
+        np.testing.assert_allclose(explanation.word_scores[head], reference.word_scores[head], atol=1e-9)
+    waveform = views["waveform"]
+    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
+    assert list(bars.customdata) == ["word:0", "word:1", "word:2"]
+    np.testing.assert_allclose(bars.marker.color, explanation.word_scores["action"])
+    assert bars.marker.cmin == -bars.marker.cmax  # diverging scale centred at 0
+    menu = waveform.layout.updatemenus[0].buttons  # the head selector recolours the spans
+    assert [button.label for button in menu] == ["action", "object", "location"]
+    np.testing.assert_allclose(menu[1].args[0]["marker.color"][0], explanation.word_scores["object"])
+    heatmaps = [trace for trace in views["heatmaps"].data if trace.type == "heatmap"]
+    assert [trace.name for trace in heatmaps] == list(explanation.paralinguistic_levels)
+    noise = heatmaps[4]
+    assert noise.customdata[0][0] == "original" and noise.x[0] == "clean (original)"
+    assert list(noise.customdata[0][1:]) == ["noise:20", "noise:10", "noise:5", "noise:2", "noise:0.5"]
+    np.testing.assert_allclose(noise.z[2][1:], explanation.paralinguistic_drops["location"]["noise"])
+    assert views["word_table"].count('data-variant="word:') == 3 * 4  # word cell + one cell per head
+    assert "lights" in views["transcript_view"]
+    assert views["paraling_table"].count("<tr>") == 1 + 6  # header and one row per property
+    choices = views["picker"]["choices"]
+    assert ('word 3 "lights" masked', "word:2") in choices and len(choices) == len(explanation.variants)
+
+
+def test_player_plays_exactly_the_scored_audio(streamed, clip_files):
+    session = streamed[-1]["session"]
+    sr, samples = session.play("word:2")
+    expected = variant_audio(session.explanation, clip_files["wav"], "word:2")
+    assert sr == SR
+    np.testing.assert_array_equal(samples, pcm16(expected))
+    masked = slice(int(WORDS[2]["start"] * SR), int(WORDS[2]["end"] * SR))
+    assert np.all(samples[masked] == 0) and np.abs(samples[: masked.start]).max() > 1000
+    player, caption, picker = app.play_variant(session, "noise:10")
+    np.testing.assert_array_equal(player[1], pcm16(variant_audio(session.explanation, clip_files["wav"], "noise:10")))
+    record = session.explanation.variant("noise:10")
+    assert f"{record.probabilities['object']:.3f}" in caption and "10 dB" in caption
+    assert picker["value"] == "noise:10"
+
+
+def test_player_ignores_unknown_variants(streamed):
+    session = streamed[-1]["session"]
+    with pytest.warns(UserWarning, match="'pitch:9' was not scored"):
+        skipped = app.play_variant(session, "pitch:9")
+    assert all(isinstance(value, type(app.gr.skip())) for value in skipped)
+
+
+def test_downloads_round_trip(streamed):
+    paths = [Path(p) for p in streamed[-1]["downloads"]]
+    assert [p.name for p in paths] == ["command.explanation.json", "command.words.csv",
+                                      "command.paralinguistic.csv", "command.report.html"]
+    explanation = streamed[-1]["session"].explanation
+    loaded = Explanation.from_json(paths[0])
+    assert loaded.word_scores == explanation.word_scores
+    rows = list(csv.DictReader(io.StringIO(paths[1].read_text())))
+    assert [row["word"] for row in rows] == ["turn", "on", "lights"]
+    assert float(rows[2]["object"]) == pytest.approx(explanation.word_scores["object"][2])
+    report = paths[3].read_text()
+    assert "data:audio/wav;base64," in report and report.count("Plotly.newPlot") == 2
+    assert "<script src=" not in report and "<link " not in report  # nothing fetched: opens offline
+    assert len(report) > 1_000_000  # plotly.js is inlined
+
+
+def test_without_words_the_properties_still_run(model_dir, clip_files, workspace):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, properties=["noise"])
+    views = list(app.run_views(request, Limits(), workspace))[-1]
+    explanation = views["session"].explanation
+    assert list(explanation.paralinguistic_levels) == ["noise"]
+    aligner = explanation.settings["aligner"]["name"]
+    if aligner == "none":  # a core without alignment: the words are skipped, and the page says why
+        assert "Words not scored" in views["status"] and "transcript" in views["status"]
+        assert "appear here once words are scored" in views["word_table"]
+    elif aligner == "windows":  # no words recognised: windows stand in, the page says why
+        assert "stand in for them" in views["status"] and "transcript" not in views
+        assert len(explanation.word_scores["object"]) == len(explanation.words)
+    else:  # the aligner found words: they fill the transcript box, to be corrected and run again
+        assert views["transcript"] == " ".join(word.word for word in explanation.words)
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("not_audio", "notes.wav: not a readable audio file"),
+    ("too_long", "too long (12.0 s; the limit is 10 s)"),
+    ("too_big", "this server accepts up to 0.1 MB"),
+    ("bad_heads", "covers 5 outputs but the model has 9"),
+    ("no_model", "model folder"),
+    ("bad_target", "has no class 'lamp'"),
+    ("bad_words", "does not fit the clip"),
+    ("no_clip", "no clip: upload or record one first"),
+    ("hub_offline", "no network: hub model 'superb/wav2vec2-base-superb-er' cannot be downloaded"),
+])
+def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, workspace, tmp_path):
+    limits = Limits(max_duration_s=10)
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"])
+    if case == "not_audio":
+        request.audio = clip_files["not_audio"]
+    elif case == "too_long":
+        request.audio = str(tmp_path / "long.wav")
+        sf.write(request.audio, np.full(12 * SR, 0.1, np.float32), SR)
+    elif case == "too_big":
+        limits = Limits(max_file_mb=0.1)
+        request.audio = str(tmp_path / "big.wav")
+        sf.write(request.audio, np.full(4 * SR, 0.1, np.float32), SR)
+    elif case == "bad_heads":
+        request.heads = "a:2,b:3"
+    elif case == "no_model":
+        request.model = str(tmp_path / "missing-model")
+    elif case == "bad_target":
+        request.targets = "object=lamp"
+    elif case == "no_clip":
+        request.audio = None
+    elif case == "hub_offline":
+        request.model, request.heads = "superb-er", ""
+    elif case == "bad_words":
+        request.words_file = str(tmp_path / "late.json")
+        Path(request.words_file).write_text(json.dumps([{"word": "late", "start": 5, "end": 6}]))
+    views = list(app.run_views(request, limits, workspace))
+    assert expected in html.unescape(views[-1]["status"]) and "sx-error" in views[-1]["status"]
+    assert expected in views[-1]["error"]
+    if case == "not_audio":
+        assert "/tmp" not in views[-1]["error"]  # the server's upload path is not shown
+    assert not any("session" in v for v in views)
+
+
+def test_explain_json_matches_the_library(model_dir, clip_files):
+    result = app.explain_json(ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"],
+                                             properties=["pitch_up"]), Limits())
+    reference = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast",
+                        properties=["pitch_up"])
+    assert result["notice"] == ""
+    assert result["word_scores"] == reference.word_scores
+    assert result["paralinguistic"] == reference.paralinguistic
+
+
+def test_heads_hint_shows_the_preset_spec():
+    hint = app.heads_hint("superb-ic")
+    assert hint["placeholder"] == "action:6,object:14,location:4" and hint["value"] == ""
+    assert "one head" in app.heads_hint("some/other-model")["placeholder"]
+
+
+def test_a_new_clip_forgets_only_a_filled_transcript(streamed):
+    filled = streamed[-1].get("filled_transcript") or next(v["filled_transcript"] for v in streamed
+                                                           if "filled_transcript" in v)
+    assert filled == "turn on lights"
+    assert app.forget_filled_transcript("turn on lights", filled) == ("", "")
+    kept = app.forget_filled_transcript("turn on the lights", filled)  # corrected by the user
+    assert all(isinstance(value, type(app.gr.skip())) for value in kept)
+
+
+def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
+    import shutil
+
+    shutil.copy(clip_files["wav"], tmp_path / "turn_on.wav")
+    shutil.copy(clip_files["words"], tmp_path / "turn_on.json")
+    demo = app.build_app(Limits(), default_model=model_dir, examples_dir=tmp_path)
+    (dataset,) = [block for block in demo.blocks.values() if isinstance(block, app.gr.Dataset)]
+    assert len(dataset.samples) == 1
+    assert [Path(str(value["path"] if isinstance(value, dict) else value)).name for value in dataset.samples[0]] \
+        == ["turn_on.wav", "turn_on.json"]
+    empty = app.build_app(Limits(), default_model=model_dir, examples_dir=tmp_path / "none")
+    assert not any(isinstance(block, app.gr.Dataset) for block in empty.blocks.values())
+
+
+def test_notice_when_windows_stand_in_for_words(streamed):
+    from speechxai_core.serving.runner import alignment_notice
+
+    explanation = copy.deepcopy(streamed[-1]["session"].explanation)
+    assert alignment_notice(explanation) == ""  # words came from the timings file
+    explanation.settings["aligner"] = {"name": "windows", "window": 0.25, "reason": "no speech recognised"}
+    notice = alignment_notice(explanation)
+    assert "no speech recognised" in notice and "0.25 s" in notice

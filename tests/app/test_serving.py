@@ -1,0 +1,119 @@
+"""Serving helpers: limits from the environment, temp folders, ZeroGPU wrapper, example discovery."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from speechxai_core.audio import AudioError
+from speechxai_core.serving.examples import find_examples
+from speechxai_core.serving.gpu import gpu_task
+from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.workspace import Workspace
+
+
+def test_limits_from_environment():
+    limits = Limits.from_env({"SPEECHXAI_MAX_FILE_MB": "5", "SPEECHXAI_MAX_DURATION_S": "30",
+                              "SPEECHXAI_CONCURRENCY": "3", "SPEECHXAI_QUEUE_SIZE": ""})
+    assert limits == Limits(max_file_mb=5.0, max_duration_s=30.0, concurrency=3, queue_size=Limits().queue_size)
+    with pytest.raises(ValueError, match="SPEECHXAI_CONCURRENCY must be a number"):
+        Limits.from_env({"SPEECHXAI_CONCURRENCY": "two"})
+    with pytest.raises(ValueError, match="SPEECHXAI_MAX_DURATION_S must be positive"):
+        Limits.from_env({"SPEECHXAI_MAX_DURATION_S": "0"})
+
+
+def test_file_size_limit_names_the_file_and_the_setting(tmp_path):
+    clip = tmp_path / "big.wav"
+    clip.write_bytes(b"\0" * 1_500_000)
+    Limits(max_file_mb=2).check_file(clip)
+    with pytest.raises(AudioError, match=r"big.wav: the file is 1.5 MB; .* up to 1 MB \(SPEECHXAI_MAX_FILE_MB\)"):
+        Limits(max_file_mb=1).check_file(clip)
+
+
+def test_workspace_prunes_old_folders_and_cleans_up(tmp_path):
+    workspace = Workspace(max_age_s=60, root=tmp_path / "ws")
+    old = workspace.new_folder()
+    (old / "report.html").write_text("x")
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    fresh = workspace.new_folder()
+    assert not old.exists() and fresh.exists()
+    workspace.cleanup()
+    assert not workspace.root.exists()
+
+
+def test_gpu_task_is_a_no_op_without_spaces():
+    def work(x):
+        return x * 2
+
+    try:
+        import spaces  # noqa: F401
+    except ImportError:
+        assert gpu_task(work) is work
+    else:
+        assert gpu_task(work)(2) == 4
+
+
+def test_examples_pair_clips_with_word_timings(tmp_path):
+    (tmp_path / "b.wav").write_bytes(b"RIFF")
+    (tmp_path / "a.wav").write_bytes(b"RIFF")
+    (tmp_path / "a.json").write_text("[]")
+    assert find_examples(tmp_path) == [(str(tmp_path / "a.wav"), str(tmp_path / "a.json")),
+                                       (str(tmp_path / "b.wav"), None)]
+    assert find_examples(tmp_path / "missing") == []
+
+
+def test_background_streams_reports_and_items_in_order():
+    from speechxai_core.serving.background import in_background
+
+    def items(report):
+        for i in range(3):
+            report(i + 1, 3)
+            yield f"item{i}"
+
+    assert list(in_background(items)) == [("progress", (1, 3)), ("item", "item0"), ("progress", (2, 3)),
+                                          ("item", "item1"), ("progress", (3, 3)), ("item", "item2")]
+
+
+def test_background_raises_the_workers_error_and_stops_when_closed():
+    import threading
+
+    from speechxai_core.serving.background import in_background
+
+    def failing(report):
+        yield 1
+        raise ValueError("bad clip")
+
+    with pytest.raises(ValueError, match="bad clip"):
+        list(in_background(failing))
+
+    finished = threading.Event()
+
+    def endless(report):
+        try:
+            n = 0
+            while True:
+                n += 1
+                report(n, 0)
+                yield n
+                time.sleep(0.01)
+        finally:
+            finished.set()
+
+    events = in_background(endless)
+    next(events)
+    events.close()
+    assert finished.wait(5), "the worker kept running after the consumer left"
+
+
+def test_core_serving_and_report_import_without_gradio():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['gradio'] = None\n"
+            "import speechxai_core.report, speechxai_core.viz\n"
+            "from speechxai_core.serving import background, downloads, examples, gpu, limits, runner, session, "
+            "workspace\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
