@@ -1,0 +1,113 @@
+"""Embedded English forced aligner: PocketSphinx with the en-us model its wheel ships.
+
+The transcript becomes a linear grammar (optional silences between words) and the Viterbi
+path through it gives each word's frames (10 ms each). Words missing from CMUdict get a
+pronunciation from :mod:`.lts` and are reported in ``Alignment.approximated``. Without a
+transcript, :class:`~.whisper.WhisperTranscriber` writes one first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import soxr
+
+from ..audio import Audio
+from .base import Aligner, Alignment, AlignmentError
+from .checks import require_fit, require_speech
+from .lts import guess_pronunciation
+from .text import normalise, transcript_tokens
+from .words import Word
+
+SAMPLE_RATE = 16000
+FRAME_S = 0.01
+#: Seeded noise (about 3 LSB of 16-bit audio) added before decoding: exact digital silence has
+#: no log energy and makes the decoder lose its path.
+DITHER = 1e-4
+TAIL_S = 0.1
+
+
+class SphinxAligner(Aligner):
+    name = "pocketsphinx"
+    languages = ("en",)
+    needs_transcript = False
+
+    def __init__(self, asr_model: str | None = None):
+        try:
+            from pocketsphinx import Decoder
+        except ImportError:
+            raise AlignmentError("the 'pocketsphinx' aligner needs: pip install pocketsphinx") from None
+        self.decoder = Decoder(samprate=SAMPLE_RATE, bestpath=False, loglevel="FATAL")
+        self.asr_model = asr_model
+        self._transcriber = None
+        self._added: dict[str, str] = {}
+
+    def settings(self) -> dict:
+        return {"model": "pocketsphinx en-us (CMUdict)", "asr_model": self.asr_model or "bundled tiny.en"}
+
+    def align(self, audio: Audio, transcript: str | None, language: str = "en") -> Alignment:
+        self.check_language(language)
+        require_speech(audio)
+        settings = self.settings()
+        if transcript is None:
+            transcript = self.transcriber.transcribe(audio, language)
+            settings["transcribed"] = True
+        tokens = transcript_tokens(transcript)
+        if not tokens:
+            raise AlignmentError(f"{audio.name}: the transcript is empty" if transcript.strip() or "transcribed" not in settings
+                                 else f"{audio.name}: no words were heard in the clip")
+        keys = [normalise(token) for token in tokens]
+        approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
+        spans = self._decode(audio, " ".join(keys), audio.name)
+        words = [Word(token, start, end, score) for token, (start, end, score) in zip(tokens, spans)]
+        require_fit(words, audio, transcript)
+        return Alignment(words, self.name, transcript, settings, approximated)
+
+    @property
+    def transcriber(self):
+        if self._transcriber is None:
+            from .whisper import get_transcriber
+
+            self._transcriber = get_transcriber(self.asr_model)
+        return self._transcriber
+
+    def _ensure_in_dictionary(self, key: str) -> bool:
+        """Add ``key`` with a guessed pronunciation when CMUdict lacks it; True when guessed."""
+        if key in self._added:
+            return True
+        if self.decoder.lookup_word(key) is not None:
+            return False
+        phones, _ = guess_pronunciation(key)
+        if not phones:
+            phones = ["AH"]
+        self.decoder.add_word(key, " ".join(phones), True)
+        self._added[key] = " ".join(phones)
+        return True
+
+    def _decode(self, audio: Audio, text: str, name: str) -> list[tuple[float, float, float]]:
+        samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
+        pcm = _pcm16(samples)
+        self.decoder.set_align_text(text)
+        self.decoder.start_utt()
+        self.decoder.process_raw(pcm, full_utt=True)
+        self.decoder.end_utt()
+        if self.decoder.hyp() is None:
+            raise AlignmentError(
+                f"{name}: the transcript does not fit the audio (no alignment found; is it the right "
+                "transcript, and is the clip long enough for it?)"
+            )
+        spans = [
+            (seg.start_frame * FRAME_S, (seg.end_frame + 1) * FRAME_S, float(seg.prob))
+            for seg in self.decoder.seg()
+            if not (seg.word.startswith("<") or seg.word.startswith("["))
+        ]
+        if len(spans) != len(text.split()):
+            raise AlignmentError(f"{name}: the aligner returned {len(spans)} words for {len(text.split())}")
+        duration = len(samples) / SAMPLE_RATE
+        return [(start, min(end, duration), score) for start, end, score in spans]
+
+
+def _pcm16(samples: np.ndarray) -> bytes:
+    """16-bit PCM with ``TAIL_S`` of padding after the clip and seeded dither everywhere."""
+    padded = np.concatenate([samples, np.zeros(int(TAIL_S * SAMPLE_RATE), np.float32)])
+    padded = padded + np.random.default_rng(0).normal(0.0, DITHER, len(padded)).astype(np.float32)
+    return (np.clip(padded, -1.0, 1.0) * 32767).astype(np.int16).tobytes()

