@@ -146,14 +146,15 @@ class CTCAligner(Aligner):
         if not tokens:
             raise AlignmentError(f"{audio.name}: the transcript is empty")
         log_probs = self.emissions(audio)
-        ids, owner = self._encode(tokens)
+        ids, owner, partial = self._encode(tokens)
         if not ids:
             raise AlignmentError(f"{audio.name}: no character of the transcript is in the model's vocabulary")
         spans = forced_align(log_probs, ids, self.blank)
         if path_gap(log_probs, spans, ids, self.blank) > self.max_path_gap:
             raise AlignmentError(f"{audio.name}: the transcript does not match the audio (the model hears something else)")
         seconds_per_frame = audio.duration / len(log_probs)
-        words, approximated = self._words(tokens, spans, owner, seconds_per_frame, audio.duration)
+        words, unplaced = self._words(tokens, spans, owner, seconds_per_frame, audio.duration)
+        approximated = [token for token in tokens if token in partial or token in unplaced]
         require_fit(words, audio, transcript)
         return Alignment(words, self.name, transcript, settings, approximated)
 
@@ -167,18 +168,24 @@ class CTCAligner(Aligner):
             logits = self.model(inputs.input_values.to(self.device)).logits[0]
         return torch.log_softmax(logits.float(), dim=-1).cpu().numpy()
 
-    def _encode(self, tokens: list[str]) -> tuple[list[int], list[int]]:
-        """Character ids of all words (delimiter between words); ``owner[i]`` = word of id i or -1."""
-        ids, owner = [], []
+    def _encode(self, tokens: list[str]) -> tuple[list[int], list[int], list[str]]:
+        """Character ids of all words (delimiter between words); ``owner[i]`` = word of id i or -1.
+
+        Also returns the words that lost characters missing from the vocabulary.
+        """
+        ids, owner, partial = [], [], []
         for w, token in enumerate(tokens):
             text = normalise(token)
-            chars = [self.vocab[c] for c in (text.upper() if self.upper else text) if c in self.vocab]
+            text = text.upper() if self.upper else text
+            chars = [self.vocab[c] for c in text if c in self.vocab]
+            if 0 < len(chars) < len(text):
+                partial.append(token)
             if ids and chars and self.delimiter in self.vocab:
                 ids.append(self.vocab[self.delimiter])
                 owner.append(-1)
             ids.extend(chars)
             owner.extend([w] * len(chars))
-        return ids, owner
+        return ids, owner, partial
 
     def _words(self, tokens, spans, owner, step, duration) -> tuple[list[Word], list[str]]:
         found: dict[int, list[TokenSpan]] = {}
@@ -237,6 +244,7 @@ def _from_pretrained(model_id: str, device: str, local_only: bool):
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
         processor = Wav2Vec2Processor.from_pretrained(model_id, local_files_only=local_only)
         model = Wav2Vec2ForCTC.from_pretrained(model_id, local_files_only=local_only).to(device).eval()

@@ -99,19 +99,30 @@ class _Espeak:
 
 
 def _word_spans(text: str, events, total_samples: int, sr: int) -> list[Word]:
-    chars = text.encode().decode()
-    words: list[Word] = []
-    open_word = None  # (text, start_sample)
-    for kind, position, length, sample, ident in events:
-        is_pause = kind == _EVENT_PHONEME and ident.startswith(b"_")
-        if open_word and (kind == _EVENT_WORD or is_pause or kind == _EVENT_END):
-            words.append(Word(open_word[0], open_word[1] / sr, max(sample, open_word[1] + 1) / sr))
-            open_word = None
-        if kind == _EVENT_WORD:
-            open_word = (chars[position - 1: position - 1 + length], sample)
-    if open_word:
-        words.append(Word(open_word[0], open_word[1] / sr, total_samples / sr))
-    return [w for w in words if w.word.strip()]
+    """One :class:`Word` per WORD event; its text runs to the next WORD event's text position.
+
+    eSpeak NG sometimes speaks two words under one event ("on the"); the unit keeps both.
+    When a vowel-initial word's event fires while the previous word's last phoneme is still
+    sounding (the event is placed on the syllable onset), the start moves to the end of that
+    phoneme, so each phoneme counts for the word it spells.
+    """
+    starts = [(position, sample) for kind, position, _, sample, _ in events if kind == _EVENT_WORD]
+    phonemes = [(position, sample, ident) for kind, position, _, sample, ident in events if kind == _EVENT_PHONEME]
+    pauses = [sample for _, sample, ident in phonemes if ident.startswith(b"_")]
+    units = []
+    for i, (position, sample) in enumerate(starts):
+        following = starts[i + 1][0] if i + 1 < len(starts) else len(text) + 1
+        label = text[position - 1: following - 1].strip(" \t\n,.;:!?\"()[]")
+        carried = [k for k, (p, t, ident) in enumerate(phonemes) if t >= sample and p < position and not ident.startswith(b"_")]
+        start = phonemes[carried[-1] + 1][1] if carried and carried[-1] + 1 < len(phonemes) else sample
+        units.append((label, start))
+    words = []
+    for i, (label, start) in enumerate(units):
+        limit = units[i + 1][1] if i + 1 < len(units) else total_samples
+        end = min([limit] + [t for t in pauses if t > start])
+        if label and end > start:
+            words.append(Word(label, start / sr, end / sr))
+    return words
 
 
 def _locate() -> tuple[str, bytes | None]:

@@ -53,8 +53,8 @@ class SphinxAligner(Aligner):
             settings["transcribed"] = True
         tokens = transcript_tokens(transcript)
         if not tokens:
-            raise AlignmentError(f"{audio.name}: the transcript is empty" if transcript.strip() or "transcribed" not in settings
-                                 else f"{audio.name}: no words were heard in the clip")
+            heard = "no words were heard in the clip" if settings.get("transcribed") else "the transcript is empty"
+            raise AlignmentError(f"{audio.name}: {heard}")
         keys = [normalise(token) for token in tokens]
         approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
         spans = self._decode(audio, " ".join(keys), audio.name)
