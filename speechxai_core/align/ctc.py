@@ -221,10 +221,12 @@ def _load(model_id: str, device: str):
     from ..models.hf import hub_reachable, offline_mode
 
     local = Path(model_id).expanduser()
-    if local.exists() or _from_cache_ok(model_id):
-        return _from_pretrained(str(local) if local.exists() else model_id, device, local_only=True)
+    if local.exists():
+        return _from_pretrained(str(local), device, local_only=True)
     if model_id.startswith((".", "/", "~")) or model_id.count("/") > 1:
         raise AlignmentError(f"CTC model folder '{model_id}' not found")
+    if _in_cache(model_id):
+        return _from_pretrained(model_id, device, local_only=True)
     if offline_mode() or not hub_reachable():
         raise AlignmentError(
             f"no network: the CTC model '{model_id}' cannot be downloaded and is not in the local cache; "
@@ -233,7 +235,7 @@ def _load(model_id: str, device: str):
     return _from_pretrained(model_id, device, local_only=False)
 
 
-def _from_cache_ok(model_id: str) -> bool:
+def _in_cache(model_id: str) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     return isinstance(try_to_load_from_cache(model_id, "config.json"), str)

@@ -45,7 +45,7 @@ def words_from_records(records: Iterable[dict], source: str = "words") -> list[W
         if not text or not str(text).strip():
             raise WordsError(f"{source}: item {i} has no word text")
         score = record.get("score")
-        words.append(Word(str(text).strip(), start, end, None if score is None else float(score)))
+        words.append(Word(str(text).strip(), start, end, None if score in (None, "") else float(score)))
     return sorted(words, key=lambda w: (w.start, w.end))
 
 
