@@ -204,15 +204,19 @@ class CTCAligner(Aligner):
         return _fill_gaps(words, tokens, duration), approximated
 
 
-def _fill_gaps(words: list[Word | None], tokens: list[str], duration: float) -> list[Word]:
-    """Words that could not be aligned take the gap between the aligned words around them."""
+def _fill_gaps(words: list[Word | None], tokens: list[str], duration: float, shortest: float = 0.05) -> list[Word]:
+    """Words that could not be aligned take the gap between the aligned words around them
+    (at least ``shortest`` seconds, overlapping a neighbour when there is no gap)."""
     filled = list(words)
     for i, word in enumerate(words):
         if word is None:
             before = next((w.end for w in reversed(filled[:i]) if w is not None), 0.0)
             after = next((w.start for w in words[i + 1:] if w is not None), duration)
-            end = after if after > before else min(duration, before + 0.05)
-            filled[i] = Word(tokens[i], before, end, None)
+            start, end = before, after
+            if end - start < shortest:
+                start = max(0.0, min(before, duration - shortest))
+                end = min(duration, start + shortest)
+            filled[i] = Word(tokens[i], start, end, None)
     return filled
 
 
