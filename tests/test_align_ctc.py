@@ -82,3 +82,13 @@ def test_ctc_through_the_registry_with_a_local_model(tiny_ctc, tmp_path):
         align(audio, "?!", language="it", aligner="ctc", align_model=folder)
     with pytest.raises(AlignmentError, match="CTC model folder './missing-model' not found"):
         align(audio, "ciao", language="it", aligner="ctc", align_model="./missing-model")
+
+
+def test_long_sequences_give_ordered_spans_on_random_emissions():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(1000, 32))
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    tokens = list(rng.integers(1, 32, 300))
+    spans = forced_align(log_probs, tokens)
+    assert len(spans) == 300 and spans[0].start >= 0 and spans[-1].end <= 1000
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))

@@ -80,7 +80,7 @@ def forced_align(log_probs: np.ndarray, tokens: list[int], blank: int = 0) -> li
     path = np.empty(frames, dtype=np.int64)
     for t in range(frames - 1, -1, -1):
         path[t] = last
-        last -= back[t, last]
+        last -= int(back[t, last])
     return _token_spans(path, log_probs, states)
 
 
