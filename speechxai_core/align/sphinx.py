@@ -24,6 +24,7 @@ FRAME_S = 0.01
 #: no log energy and makes the decoder lose its path.
 DITHER = 1e-4
 TAIL_S = 0.1
+SLOWDOWNS = (1.0, 1.25, 1.5, 2.0)
 
 
 class SphinxAligner(Aligner):
@@ -57,7 +58,9 @@ class SphinxAligner(Aligner):
             raise AlignmentError(f"{audio.name}: {heard}")
         keys = [normalise(token) for token in tokens]
         approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
-        spans = self._decode(audio, " ".join(keys), audio.name)
+        spans, factor = self._decode(audio, " ".join(keys), audio.name)
+        if factor != 1.0:
+            settings["slowed_down"] = factor
         words = [Word(token, start, end, score) for token, (start, end, score) in zip(tokens, spans)]
         require_fit(words, audio, transcript)
         return Alignment(words, self.name, transcript, settings, approximated)
@@ -83,27 +86,45 @@ class SphinxAligner(Aligner):
         self._added[key] = " ".join(phones)
         return True
 
-    def _decode(self, audio: Audio, text: str, name: str) -> list[tuple[float, float, float]]:
+    def _decode(self, audio: Audio, text: str, name: str) -> tuple[list[tuple[float, float, float]], float]:
+        """Word spans (s) and the slow-down factor that made the alignment possible.
+
+        The acoustic model's HMMs need at least 30 ms per phone; fast speech can be shorter,
+        and then no path fits. Such clips are slowed down (Rubber Band time stretch, pitch
+        kept) by each of ``SLOWDOWNS`` in turn and the times divided by the factor.
+        """
         samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
-        pcm = _pcm16(samples)
+        duration = len(samples) / SAMPLE_RATE
+        for factor in SLOWDOWNS:
+            stretched = samples if factor == 1.0 else _slow_down(samples, factor)
+            spans = self._viterbi(stretched, text)
+            if spans is not None:
+                if len(spans) != len(text.split()):
+                    raise AlignmentError(f"{name}: the aligner returned {len(spans)} words for {len(text.split())}")
+                return [(a / factor, min(b / factor, duration), p) for a, b, p in spans], factor
+        raise AlignmentError(
+            f"{name}: the transcript does not fit the audio (no alignment found; is it the right "
+            "transcript, and is the clip long enough for it?)"
+        )
+
+    def _viterbi(self, samples: np.ndarray, text: str) -> list[tuple[float, float, float]] | None:
         self.decoder.set_align_text(text)
         self.decoder.start_utt()
-        self.decoder.process_raw(pcm, full_utt=True)
+        self.decoder.process_raw(_pcm16(samples), full_utt=True)
         self.decoder.end_utt()
         if self.decoder.hyp() is None:
-            raise AlignmentError(
-                f"{name}: the transcript does not fit the audio (no alignment found; is it the right "
-                "transcript, and is the clip long enough for it?)"
-            )
-        spans = [
+            return None
+        return [
             (seg.start_frame * FRAME_S, (seg.end_frame + 1) * FRAME_S, float(seg.prob))
             for seg in self.decoder.seg()
             if not (seg.word.startswith("<") or seg.word.startswith("["))
         ]
-        if len(spans) != len(text.split()):
-            raise AlignmentError(f"{name}: the aligner returned {len(spans)} words for {len(text.split())}")
-        duration = len(samples) / SAMPLE_RATE
-        return [(start, min(end, duration), score) for start, end, score in spans]
+
+
+def _slow_down(samples: np.ndarray, factor: float) -> np.ndarray:
+    from pedalboard import time_stretch
+
+    return time_stretch(samples[None].astype(np.float32), SAMPLE_RATE, 1.0 / factor)[0]
 
 
 def _pcm16(samples: np.ndarray) -> bytes:
