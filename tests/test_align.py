@@ -120,3 +120,17 @@ def test_equal_windows_cover_the_clip():
 def test_proportional_aligner_marks_every_word_approximate(fox):
     result = align(fox[0], "aa bb", aligner="proportional")
     assert result.approximated == ["aa", "bb"] and result.words[0].start < result.words[1].start
+
+
+def test_heard_text_that_will_not_align_keeps_whispers_word_times(fox, monkeypatch):
+    aligner = get_aligner("pocketsphinx")
+
+    def no_path(*args):
+        raise AlignmentError("no alignment found")
+
+    monkeypatch.setattr(aligner, "_decode", no_path)
+    result = align(fox[0], None)
+    assert "no alignment found" in result.describe()["fallback"]
+    assert result.approximated == [w.word for w in result.words] and len(result.words) >= 7
+    with pytest.raises(AlignmentError, match="no alignment found"):
+        align(fox[0], SENTENCE)

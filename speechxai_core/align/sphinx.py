@@ -46,16 +46,31 @@ class SphinxAligner(Aligner):
         return {"model": "pocketsphinx en-us (CMUdict)", "asr_model": self.asr_model or "bundled tiny.en"}
 
     def align(self, audio: Audio, transcript: str | None, language: str = "en") -> Alignment:
+        """Force-align ``transcript``; without one, transcribe first and, should the heard text
+        not align, keep Whisper's own word times (all marked approximated)."""
         self.check_language(language)
         require_speech(audio)
-        settings = self.settings()
-        if transcript is None:
-            transcript = self.transcriber.transcribe(audio, language)
-            settings["transcribed"] = True
+        if transcript is not None:
+            return self._force(audio, transcript, self.settings())
+        from .whisper import segment_words
+
+        text, segments = self.transcriber.transcribe(audio, language, word_timestamps=True)
+        if not transcript_tokens(text):
+            raise AlignmentError(f"{audio.name}: no words were heard in the clip")
+        settings = {**self.settings(), "transcribed": True}
+        try:
+            return self._force(audio, text, settings)
+        except AlignmentError as exc:
+            words = segment_words(segments, audio.duration)
+            if not words:
+                raise
+            settings["fallback"] = f"Whisper word times ({exc})"
+            return Alignment(words, self.name, text, settings, [w.word for w in words])
+
+    def _force(self, audio: Audio, transcript: str, settings: dict) -> Alignment:
         tokens = transcript_tokens(transcript)
         if not tokens:
-            heard = "no words were heard in the clip" if settings.get("transcribed") else "the transcript is empty"
-            raise AlignmentError(f"{audio.name}: {heard}")
+            raise AlignmentError(f"{audio.name}: the transcript is empty")
         keys = [normalise(token) for token in tokens]
         approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
         spans, factor = self._decode(audio, " ".join(keys), audio.name)

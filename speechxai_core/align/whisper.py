@@ -14,6 +14,7 @@ import soxr
 
 from ..audio import Audio
 from .base import AlignmentError
+from .words import Word
 
 SAMPLE_RATE = 16000
 
@@ -47,6 +48,14 @@ class WhisperTranscriber:
         segments = list(segments)
         text = " ".join(segment.text.strip() for segment in segments).strip()
         return (text, segments) if word_timestamps else text
+
+
+def segment_words(segments, duration: float) -> list[Word]:
+    """The timed words inside faster-whisper segments (probability as score), clipped to the clip."""
+    return [
+        Word(w.word.strip(), max(0.0, float(w.start)), min(duration, float(w.end)), float(w.probability))
+        for segment in segments for w in (segment.words or []) if w.word.strip() and w.end > w.start
+    ]
 
 
 def bundled_model_path() -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from ..audio import Audio
 from .base import Aligner, Alignment, AlignmentError
 from .checks import require_speech
-from .whisper import get_transcriber
-from .words import Word
+from .whisper import get_transcriber, segment_words
 
 
 class WhisperWordsAligner(Aligner):
@@ -29,10 +28,7 @@ class WhisperWordsAligner(Aligner):
         if transcript is not None:
             raise AlignmentError("the 'whisper' aligner only transcribes; to force a transcript use pocketsphinx or ctc")
         text, segments = self.transcriber.transcribe(audio, language, word_timestamps=True)
-        words = [
-            Word(w.word.strip(), max(0.0, float(w.start)), min(audio.duration, float(w.end)), float(w.probability))
-            for segment in segments for w in (segment.words or []) if w.word.strip() and w.end > w.start
-        ]
+        words = segment_words(segments, audio.duration)
         if not words:
             raise AlignmentError(f"{audio.name}: no words were heard in the clip")
         return Alignment(words, self.name, text, {**self.settings(), "language": language, "transcribed": True})
