@@ -134,3 +134,15 @@ def test_heard_text_that_will_not_align_keeps_whispers_word_times(fox, monkeypat
     assert result.approximated == [w.word for w in result.words] and len(result.words) >= 7
     with pytest.raises(AlignmentError, match="no alignment found"):
         align(fox[0], SENTENCE)
+
+
+def test_voiced_frames_ignore_a_steady_noise_floor():
+    from speechxai_core.align.checks import voiced_frames
+
+    from .conftest import harmonic_tone
+
+    rng = np.random.default_rng(0)
+    samples = rng.normal(0, 0.01, 2 * SR).astype(np.float32)  # -40 dBFS floor, speech 30 dB above it
+    samples[int(0.5 * SR):int(1.3 * SR)] += harmonic_tone(seconds=0.8, amplitude=0.5)
+    voiced = voiced_frames(Audio(samples, SR))
+    assert voiced[25:65].all() and not voiced[:24].any() and not voiced[66:].any()

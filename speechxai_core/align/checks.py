@@ -9,8 +9,10 @@ from .base import AlignmentError
 from .words import Word
 
 FRAME_S = 0.02
-#: A frame is "voiced" when its RMS is within this many dB of the loudest frame.
+#: A frame is "voiced" when its RMS is within this many dB of the loudest frame...
 VOICED_DB = 30.0
+#: ...and this many dB above the noise floor (the 10th percentile of frame levels).
+ABOVE_FLOOR_DB = 10.0
 #: Frames quieter than this RMS are never voiced (digital silence, faint hum).
 MIN_SPEECH_RMS = 3e-3
 #: Share of the voiced frames that the aligned words must cover before they are trusted.
@@ -18,14 +20,17 @@ MIN_VOICED_COVERAGE = 0.5
 
 
 def voiced_frames(audio: Audio) -> np.ndarray:
-    """Boolean mask over consecutive 20 ms frames: RMS within ``VOICED_DB`` of the peak frame."""
+    """Boolean mask over consecutive 20 ms frames: RMS within ``VOICED_DB`` of the peak frame and
+    ``ABOVE_FLOOR_DB`` over the noise floor, and never below ``MIN_SPEECH_RMS``."""
     hop = max(1, int(FRAME_S * audio.sr))
     n = len(audio.samples) // hop
     frames = audio.samples[: n * hop].astype(np.float64).reshape(n, hop)
     rms = np.sqrt((frames ** 2).mean(axis=1))
     if n == 0 or rms.max() < MIN_SPEECH_RMS:
         return np.zeros(n, dtype=bool)
-    return (rms >= rms.max() * 10 ** (-VOICED_DB / 20)) & (rms >= MIN_SPEECH_RMS)
+    floor = np.percentile(rms, 10)
+    threshold = max(rms.max() * 10 ** (-VOICED_DB / 20), floor * 10 ** (ABOVE_FLOOR_DB / 20))
+    return rms >= max(min(threshold, rms.max()), MIN_SPEECH_RMS)
 
 
 def require_speech(audio: Audio) -> None:
