@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from ..audio import Audio
+from ..audio import Audio, AudioSource, load_audio
 from .base import Aligner, Alignment, AlignmentError
 from .text import transcript_tokens
 
@@ -64,9 +64,11 @@ def get_aligner(name: str = "auto", language: str = "en", **options) -> Aligner:
         return _CACHE[key]
 
 
-def align(audio: Audio, transcript: str | None = None, language: str = "en", aligner: str = "auto",
+def align(audio: AudioSource, transcript: str | None = None, language: str = "en", aligner: str = "auto",
           **options) -> Alignment:
-    """Words of ``audio``: forced alignment of ``transcript``, or transcription then alignment when None."""
+    """Words of ``audio`` (anything :func:`load_audio` takes): forced alignment of ``transcript``,
+    or transcription then alignment when None. ``options`` as for :func:`get_aligner`."""
+    audio = audio if isinstance(audio, Audio) else load_audio(audio, max_duration=None)
     if transcript is not None and not transcript_tokens(transcript):
         raise AlignmentError(f"{audio.name}: the transcript is empty")
     language = (language or "en").lower()

@@ -41,7 +41,7 @@ class WhisperTranscriber:
         """The text heard in ``audio``; with ``word_timestamps`` the faster-whisper segments too."""
         if self.english_only and language != "en":
             raise AlignmentError(f"the Whisper model '{self.model_name}' is English-only; choose a multilingual "
-                                 "model (e.g. --asr-model small) for '{language}'")
+                                 f"model (e.g. --asr-model small) for '{language}'")
         samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
         segments, _ = self.model.transcribe(samples, language=language, beam_size=5,
                                             word_timestamps=word_timestamps, condition_on_previous_text=False)
