@@ -113,9 +113,9 @@ def run_synthetic(aligners):
     items = synthetic_set()
     report = {}
     for name, transcript_given in aligners:
-        errors, found, seconds, audio_s, failures = [], [], 0.0, 0.0, 0
+        errors, found, seconds, cpu, audio_s, failures = [], [], 0.0, 0.0, 0.0, 0
         for audio, text, truth in items:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 result = align(audio, text if transcript_given else None, "en", name)
             except AlignmentError:
@@ -123,6 +123,7 @@ def run_synthetic(aligners):
                 found.append(0.0)
                 continue
             seconds += time.perf_counter() - t0
+            cpu += time.process_time() - c0
             audio_s += audio.duration
             e, share = unit_errors(result.words, truth)
             errors += e
@@ -135,6 +136,7 @@ def run_synthetic(aligners):
             "within_50ms": float(np.mean(np.array(errors) <= 0.05)) if errors else None,
             "words_found": float(np.mean(found)),
             "seconds_per_audio_second": seconds / audio_s if audio_s else None,
+            "cpu_seconds_per_audio_second": cpu / audio_s if audio_s else None,
         }
         print(key, json.dumps(report[key]), flush=True)
     return report

@@ -42,6 +42,7 @@ def test_words_missing_from_the_dictionary_are_guessed_and_reported():
     audio, truth = spoken(text, voice="en-us+f3", rate=150)
     result = align(audio, text)
     assert result.approximated == ["zyxqwerty"]
+    assert result.describe()["guessed_pronunciations"]["zyxqwerty"].startswith("Z IH K S")
     assert boundary_errors(result.words, truth).mean() < 0.05
 
 

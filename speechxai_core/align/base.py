@@ -44,8 +44,6 @@ class Aligner(ABC):
     name: ClassVar[str]
     #: ISO 639-1 codes this aligner handles; ``None`` means any language its model covers.
     languages: ClassVar[tuple[str, ...] | None] = None
-    #: True when the aligner cannot find words without a transcript.
-    needs_transcript: ClassVar[bool] = True
 
     @abstractmethod
     def align(self, audio: Audio, transcript: str | None, language: str) -> Alignment:

@@ -124,8 +124,7 @@ class CTCAligner(Aligner):
             )
         self.device = device
         self.model, self.processor = _load(self.model_id, device)
-        vocab = self.processor.tokenizer.get_vocab()
-        self.vocab = {k: v for k, v in vocab.items()}
+        self.vocab = vocab = self.processor.tokenizer.get_vocab()
         self.blank = self.processor.tokenizer.pad_token_id
         self.delimiter = getattr(self.processor.tokenizer, "word_delimiter_token", "|")
         self.upper = sum(k.isupper() for k in vocab) > sum(k.islower() for k in vocab)

@@ -24,7 +24,6 @@ class WindowAligner(Aligner):
     """No words at all: equal windows of ``window`` seconds stand in for them."""
 
     name = "windows"
-    needs_transcript = False
 
     def __init__(self, window: float = DEFAULT_WINDOW_S):
         self.window = window

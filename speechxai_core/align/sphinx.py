@@ -8,6 +8,8 @@ transcript, :class:`~.whisper.WhisperTranscriber` writes one first.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import soxr
 
@@ -30,7 +32,6 @@ SLOWDOWNS = (1.0, 1.25, 1.5, 2.0)
 class SphinxAligner(Aligner):
     name = "pocketsphinx"
     languages = ("en",)
-    needs_transcript = False
 
     def __init__(self, asr_model: str | None = None):
         try:
@@ -41,6 +42,7 @@ class SphinxAligner(Aligner):
         self.asr_model = asr_model
         self._transcriber = None
         self._added: dict[str, str] = {}
+        self._lock = threading.Lock()  # one decoder: one utterance at a time
 
     def settings(self) -> dict:
         return {"model": "pocketsphinx en-us (CMUdict)", "asr_model": self.asr_model or "bundled tiny.en"}
@@ -68,11 +70,17 @@ class SphinxAligner(Aligner):
             return Alignment(words, self.name, text, settings, [w.word for w in words])
 
     def _force(self, audio: Audio, transcript: str, settings: dict) -> Alignment:
+        with self._lock:
+            return self._force_locked(audio, transcript, settings)
+
+    def _force_locked(self, audio: Audio, transcript: str, settings: dict) -> Alignment:
         tokens = transcript_tokens(transcript)
         if not tokens:
             raise AlignmentError(f"{audio.name}: the transcript is empty")
         keys = [normalise(token) for token in tokens]
         approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
+        if approximated:
+            settings["guessed_pronunciations"] = {normalise(t): self._added[normalise(t)] for t in approximated}
         spans, factor = self._decode(audio, " ".join(keys), audio.name)
         if factor != 1.0:
             settings["slowed_down"] = factor
@@ -94,11 +102,10 @@ class SphinxAligner(Aligner):
             return True
         if self.decoder.lookup_word(key) is not None:
             return False
-        phones, _ = guess_pronunciation(key)
-        if not phones:
-            phones = ["AH"]
+        phones, method = guess_pronunciation(key)
+        phones = phones or ["AH"]
         self.decoder.add_word(key, " ".join(phones), True)
-        self._added[key] = " ".join(phones)
+        self._added[key] = f"{' '.join(phones)} ({method})"
         return True
 
     def _decode(self, audio: Audio, text: str, name: str) -> tuple[list[tuple[float, float, float]], float]:

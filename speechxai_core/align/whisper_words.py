@@ -14,7 +14,6 @@ from .whisper import get_transcriber, segment_words
 
 class WhisperWordsAligner(Aligner):
     name = "whisper"
-    needs_transcript = False
 
     def __init__(self, asr_model: str | None = None):
         self.asr_model = asr_model

@@ -25,7 +25,6 @@ def whisperx_available() -> bool:
 
 class WhisperXAligner(Aligner):
     name = "whisperx"
-    needs_transcript = False
 
     def __init__(self, asr_model: str | None = None, device: str = "cpu", compute_type: str = "int8"):
         if not whisperx_available():
