@@ -38,15 +38,16 @@ def boundary_errors(found, truth) -> np.ndarray:
     return np.array(errors)
 
 
-def save_tiny_ctc(folder, seed: int = 0) -> str:
-    """A 2-layer Wav2Vec2ForCTC with random weights and a lower-case character vocabulary."""
+def save_tiny_ctc(folder, seed: int = 0, upper: bool = False) -> str:
+    """A 2-layer Wav2Vec2ForCTC with random weights and a character vocabulary (lower or upper case)."""
     import torch
     from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC,
                               Wav2Vec2Processor)
 
     torch.manual_seed(seed)
     vocab_file = folder / "vocab.json"
-    vocab_file.write_text(json.dumps({c: i for i, c in enumerate(CTC_VOCAB)}))
+    vocab = [c.upper() if upper and len(c) == 1 else c for c in CTC_VOCAB]
+    vocab_file.write_text(json.dumps({c: i for i, c in enumerate(vocab)}))
     tokenizer = Wav2Vec2CTCTokenizer(str(vocab_file), unk_token="<unk>", pad_token="<pad>", word_delimiter_token="|")
     extractor = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=SR, padding_value=0.0, do_normalize=True)
     config = Wav2Vec2Config(

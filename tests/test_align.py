@@ -147,3 +147,21 @@ def test_voiced_frames_ignore_a_steady_noise_floor():
     samples[int(0.5 * SR):int(1.3 * SR)] += harmonic_tone(seconds=0.8, amplitude=0.5)
     voiced = voiced_frames(Audio(samples, SR))
     assert voiced[25:65].all() and not voiced[:24].any() and not voiced[66:].any()
+
+
+def test_letter_to_sound_maps_ipa_and_falls_back_to_spelling(monkeypatch):
+    from speechxai_core.align import espeak, lts
+
+    assert lts.ipa_to_cmu("tʃˈaʊ") == ["CH", "AW"] and lts.ipa_to_cmu("kˌuːbɚnˈɛɾiːz")[:4] == ["K", "UW", "B", "ER"]
+    assert lts.spell_to_cmu("xq7") == ["K", "S", "K"]
+
+    def missing(*args):
+        raise AlignmentError("eSpeak NG is not installed")
+
+    monkeypatch.setattr(espeak, "ipa", missing)
+    assert lts.guess_pronunciation("zork") == (["Z", "AA", "R", "K"], "spelling")
+
+
+def test_english_only_whisper_refuses_other_languages(fox):
+    with pytest.raises(AlignmentError, match="English-only.*'de'"):
+        align(fox[0], None, language="de", aligner="whisper")

@@ -92,3 +92,11 @@ def test_long_sequences_give_ordered_spans_on_random_emissions():
     spans = forced_align(log_probs, tokens)
     assert len(spans) == 300 and spans[0].start >= 0 and spans[-1].end <= 1000
     assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+
+
+def test_upper_case_vocabularies_are_matched(tmp_path):
+    aligner = CTCAligner(save_tiny_ctc(tmp_path, upper=True))
+    aligner.max_path_gap = np.inf
+    audio, _ = spoken("open the door")
+    result = aligner.align(audio, "open the door", "en")
+    assert aligner.upper and [w.word for w in result.words] == ["open", "the", "door"] and result.approximated == []
