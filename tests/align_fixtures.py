@@ -41,8 +41,13 @@ def boundary_errors(found, truth) -> np.ndarray:
 def save_tiny_ctc(folder, seed: int = 0, upper: bool = False) -> str:
     """A 2-layer Wav2Vec2ForCTC with random weights and a character vocabulary (lower or upper case)."""
     import torch
-    from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor, Wav2Vec2ForCTC,
-                              Wav2Vec2Processor)
+    from transformers import (
+        Wav2Vec2Config,
+        Wav2Vec2CTCTokenizer,
+        Wav2Vec2FeatureExtractor,
+        Wav2Vec2ForCTC,
+        Wav2Vec2Processor,
+    )
 
     torch.manual_seed(seed)
     vocab_file = folder / "vocab.json"

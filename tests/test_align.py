@@ -1,6 +1,7 @@
 """Aligners on speech with known word times, the registry, the fallbacks and bad input."""
 
 import importlib.util
+import itertools
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def test_espeak_word_spans_are_ordered_and_inside_the_clip():
     synthesis = synthesize("please turn on the kitchen lights", rate=160)
     spans = [(w.start, w.end) for w in synthesis.words]
     assert [w.word for w in synthesis.words] == ["please", "turn", "on the", "kitchen", "lights"]
-    assert all(a < b for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))
+    assert all(a < b for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
     assert spans[-1][1] <= len(synthesis.samples) / synthesis.sr + 1e-9
 
 

@@ -8,7 +8,20 @@ from .windows import DEFAULT_WINDOW_S, window_words
 from .words import Word, WordsError, check_words, read_words, words_from_records
 
 __all__ = [
-    "ALIGNER_NAMES", "Aligner", "Alignment", "AlignmentError", "DEFAULT_WINDOW_S", "Word", "WordsError", "align",
-    "check_words", "clear_cache", "get_aligner", "read_words", "split_transcript", "window_words",
-    "words_from_records", "write_words",
+    "ALIGNER_NAMES",
+    "DEFAULT_WINDOW_S",
+    "Aligner",
+    "Alignment",
+    "AlignmentError",
+    "Word",
+    "WordsError",
+    "align",
+    "check_words",
+    "clear_cache",
+    "get_aligner",
+    "read_words",
+    "split_transcript",
+    "window_words",
+    "words_from_records",
+    "write_words",
 ]

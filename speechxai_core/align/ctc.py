@@ -10,6 +10,7 @@ its first token's first frame to its last token's last frame.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def forced_align(log_probs: np.ndarray, tokens: list[int], blank: int = 0) -> li
     frames, length = log_probs.shape[0], len(tokens)
     if length == 0:
         raise AlignmentError("nothing to align: the transcript has no characters the model knows")
-    repeats = sum(a == b for a, b in zip(tokens, tokens[1:]))
+    repeats = sum(a == b for a, b in itertools.pairwise(tokens))
     if frames < length + repeats:
         raise AlignmentError(
             f"the transcript is too long for the audio ({length} characters need at least "

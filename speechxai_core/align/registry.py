@@ -7,7 +7,7 @@ language -> ``whisperx`` when it is installed, else ``ctc`` with the language's 
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from ..audio import Audio, AudioSource, load_audio
 from .base import Aligner, Alignment, AlignmentError

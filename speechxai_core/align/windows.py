@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from ..audio import Audio
@@ -22,4 +23,4 @@ def window_words(audio: Audio, window: float = DEFAULT_WINDOW_S) -> list[Word]:
     if duration - count * window >= window / 2:
         count += 1
     edges = [min(k * window, duration) for k in range(count)] + [duration]
-    return [Word(f"{a:.2f}-{b:.2f}", a, b) for a, b in zip(edges[:-1], edges[1:])]
+    return [Word(f"{a:.2f}-{b:.2f}", a, b) for a, b in itertools.pairwise(edges)]
