@@ -179,6 +179,80 @@ def run_real(folder: Path, aligners):
     return report
 
 
+TIMIT_CLOSURES = {"cl", "vcl", "epi"}
+TIMIT_PAUSES = {"sil", "pau", "h#"}
+TIMIT_TO_CMU = {"ax": "AH", "ix": "IH", "axr": "ER", "ux": "UW", "dx": "T", "nx": "N", "el": "L", "em": "M",
+                "en": "N", "hv": "HH", "ax-h": "AH"}
+
+
+def phone_label_words(row: dict, pronounce) -> list[tuple[float, float, bool]] | None:
+    """Word spans from TIMIT-style phone labels: each word takes as many phones as its dictionary
+    pronunciation (a stop's closure goes with the stop, pauses with no word). Returns
+    (start, end, end_is_reliable) per transcript word, or None when the phones and the
+    pronunciations disagree on more than one word's first phone. The last word takes the
+    remaining phones and its end is not scored (the label files may stop early)."""
+    phones = row["phones"].split()
+    ends = [int(x) / row["sample_rate"] for x in row["phone_ends_samples"].split()]
+    starts = [0.0] + ends[:-1]
+    words = transcript_tokens(row["transcript"])
+    spans, i, mismatches = [], 0, 0
+    for k, word in enumerate(words):
+        expected = pronounce(normalise(word))
+        while i < len(phones) and phones[i] in TIMIT_PAUSES:
+            i += 1
+        first, taken, last = i, 0, i
+        while i < len(phones) and phones[i] not in TIMIT_PAUSES and (taken < len(expected) or k == len(words) - 1):
+            if phones[i] not in TIMIT_CLOSURES:
+                if taken == 0:
+                    mismatches += TIMIT_TO_CMU.get(phones[i], phones[i]).upper() != expected[0]
+                taken += 1
+            last = i
+            i += 1
+        if taken == 0:
+            return None
+        spans.append((starts[first], ends[last], k < len(words) - 1))
+    return spans if mismatches <= 1 else None
+
+
+def run_phone_labels(folder: Path, aligners):
+    """Word-boundary error against word spans derived from the ``sentences`` set's phone labels."""
+    from pocketsphinx import Decoder
+
+    from speechxai_core.align.lts import guess_pronunciation
+
+    dictionary = Decoder(loglevel="FATAL")
+
+    def pronounce(word):
+        found = dictionary.lookup_word(word)
+        phones = found.split() if found else guess_pronunciation(word)[0]
+        return [p.rstrip("012") for p in phones]
+
+    rows = [json.loads(line) for line in (folder / "manifest.jsonl").read_text().splitlines() if line.strip()]
+    labelled = [(row, phone_label_words(row, pronounce)) for row in rows
+                if row.get("phones") and row.get("phone_ends_samples")]
+    usable = [(row, spans) for row, spans in labelled if spans]
+    report = {"utterances": len(labelled), "usable": len(usable)}
+    for name, transcript_given in aligners:
+        errors = []
+        for row, spans in usable:
+            audio = load_audio(folder / row["path"], max_duration=None)
+            try:
+                result = align(audio, row["transcript"] if transcript_given else None, "en", name)
+            except AlignmentError:
+                continue
+            tokens = transcript_tokens(row["transcript"])
+            for i, j in matched_indices(tokens, [w.word for w in result.words]).items():
+                start, end, end_ok = spans[i]
+                errors.append(abs(result.words[j].start - start))
+                if end_ok:
+                    errors.append(abs(result.words[j].end - end))
+        key = f"{name} ({'transcript' if transcript_given else 'transcribed'})"
+        report[key] = {"boundaries": len(errors), "mean_ms": 1000 * float(np.mean(errors)) if errors else None,
+                       "p90_ms": 1000 * float(np.percentile(errors, 90)) if errors else None}
+    print("phone_labels", json.dumps(report), flush=True)
+    return report
+
+
 def run_load_times():
     """First-call construction time of each offline aligner (imports and model loading included)."""
     times = {}
@@ -209,13 +283,18 @@ def main() -> None:
     parser.add_argument("--data", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "speech"))
     parser.add_argument("--out", help="write all figures here as JSON")
     parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--only-phone-labels", action="store_true", help="only the sentences set's phone-label check")
     args = parser.parse_args()
     aligners = [("pocketsphinx", True), ("pocketsphinx", False), ("whisper", False), ("proportional", True)]
+    data = Path(args.data)
+    if args.only_phone_labels:
+        run_phone_labels(data, aligners)
+        return
     results = {"load_s": run_load_times(), "ctc_viterbi_s_per_audio_s": run_viterbi_speed(),
                "synthetic": run_synthetic(aligners)}
-    data = Path(args.data)
     if not args.skip_real and (data / "manifest.jsonl").exists():
         results["real"] = run_real(data, [("auto", True), ("whisper", False)])
+        results["phone_labels"] = run_phone_labels(data, aligners)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=2))
 
