@@ -73,6 +73,8 @@ def test_cli_align_writes_textgrid_and_json(kitchen, tmp_path, capsys):
     saved = json.loads((tmp_path / "k.json").read_text())
     assert saved["aligner"]["name"] == "pocketsphinx" and len(saved["words"]) == 6
     assert "6 words by pocketsphinx" in capsys.readouterr().out
+    assert main(["align", str(wav), "--aligner", "windows", "--window", "0.5", "--out", str(tmp_path / "w.csv")]) == 0
+    assert len(read_words(tmp_path / "w.csv")) == round(kitchen[0].duration / 0.5)
 
 
 def test_cli_errors_exit_2_with_one_line(kitchen, tmp_path, capsys, tiny_model_dir):

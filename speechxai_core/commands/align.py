@@ -16,11 +16,12 @@ def add_aligner_options(parser) -> None:
                         "(default: the bundled tiny.en; e.g. small, large-v3 when online)")
     parser.add_argument("--align-model", help="Wav2Vec2ForCTC hub id or folder for --aligner ctc")
     parser.add_argument("--align-device", help="device for ctc/whisperx models (default: cpu)")
+    parser.add_argument("--window", type=float, help="window length in seconds for the windows fallback (default: 0.25)")
 
 
 def aligner_options(args) -> dict:
     return {k: v for k, v in {"asr_model": args.asr_model, "align_model": args.align_model,
-                              "device": args.align_device}.items() if v}
+                              "device": args.align_device, "window": args.window}.items() if v}
 
 
 def register(commands) -> None:

@@ -14,7 +14,7 @@ def register(commands) -> None:
     ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
     ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
     source = ex.add_mutually_exclusive_group()
-    source.add_argument("--words", help="word timings: JSON [{word,start,end}] or CSV word,start,end")
+    source.add_argument("--words", help="word timings: JSON [{word,start,end}], WhisperX JSON, CSV word,start,end or TextGrid")
     source.add_argument("--transcript", help="transcript text, force-aligned to the clip (default: transcribe)")
     add_aligner_options(ex)
     ex.add_argument("--on-align-failure", default="windows", choices=["windows", "error"],
