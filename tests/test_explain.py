@@ -101,10 +101,10 @@ def test_replayed_variant_is_exactly_what_was_scored(energy_model, three_words):
 def test_words_that_do_not_fit_and_missing_words(energy_model, tmp_path):
     with pytest.raises(WordsError, match="does not fit the clip"):
         explain((_clip(), SR), energy_model, words=[{"word": "x", "start": 1.5, "end": 2.8}], methods="loo")
-    with pytest.raises(WordsError, match="needs words"):
-        explain((_clip(), SR), energy_model, methods="loo")
+    with pytest.raises(WordsError, match="no speech found"):
+        explain((np.zeros(2 * SR, np.float32), SR), energy_model, methods="loo", on_align_failure="error")
     with pytest.raises(WordsError, match="transcript is empty"):
-        explain((_clip(), SR), energy_model, transcript="  ", methods="loo")
+        explain((_clip(), SR), energy_model, transcript="  ", methods="loo", on_align_failure="error")
     bad = tmp_path / "w.json"
     bad.write_text("{not json")
     with pytest.raises(WordsError, match="not valid JSON"):
@@ -116,7 +116,7 @@ def test_words_that_do_not_fit_and_missing_words(energy_model, tmp_path):
 def test_transcript_without_timings_spreads_words_over_the_voiced_part(energy_model):
     clip = np.zeros(2 * SR, np.float32)
     clip[int(0.5 * SR):int(1.5 * SR)] = harmonic_tone(seconds=1.0)
-    result = explain((clip, SR), energy_model, transcript="aa bb", methods="loo")
+    result = explain((clip, SR), energy_model, transcript="aa bb", methods="loo", aligner="proportional")
     assert [w.word for w in result.words] == ["aa", "bb"]
     assert result.words[0].start == pytest.approx(0.5, abs=0.05) and result.words[1].end == pytest.approx(1.5, abs=0.05)
     assert result.settings["aligner"]["name"] == "proportional"

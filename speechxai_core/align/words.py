@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
@@ -46,30 +45,26 @@ def words_from_records(records: Iterable[dict], source: str = "words") -> list[W
         if not text or not str(text).strip():
             raise WordsError(f"{source}: item {i} has no word text")
         score = record.get("score")
-        words.append(Word(str(text).strip(), start, end, None if score is None else float(score)))
+        words.append(Word(str(text).strip(), start, end, None if score in (None, "") else float(score)))
     return sorted(words, key=lambda w: (w.start, w.end))
 
 
 def read_words(path: str | Path) -> list[Word]:
-    """Read a ``[{word,start,end}]`` JSON list (or ``{"words": [...]}``) or a ``word,start,end`` CSV."""
+    """Read word timings: JSON (plain list, ``{"words": [...]}`` or WhisperX segments), CSV or TextGrid."""
+    from .files import read_json_words, read_textgrid
+
     path = Path(path)
     if not path.exists():
         raise WordsError(f"{path.name}: file not found")
+    if path.suffix.lower() == ".textgrid":
+        return read_textgrid(path)
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
         if rows and not {"word", "start", "end"} <= set(rows[0]):
             raise WordsError(f"{path.name}: CSV needs the columns word,start,end")
         return words_from_records(rows, path.name)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WordsError(f"{path.name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if isinstance(data, dict) and "words" in data:
-        data = data["words"]
-    if not isinstance(data, list):
-        raise WordsError(f"{path.name}: expected a list of {{word, start, end}}")
-    return words_from_records(data, path.name)
+    return read_json_words(text, path.name)
 
 
 def check_words(words: list[Word], duration: float, source: str = "words", tolerance: float = 0.05) -> list[Word]:

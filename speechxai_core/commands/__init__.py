@@ -1,5 +1,5 @@
 """One module per ``speechxai`` subcommand, each with ``register(subparsers)``."""
 
-from . import explain, models
+from . import align, explain, models
 
-COMMANDS = [explain, models]
+COMMANDS = [explain, models, align]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .align import add_aligner_options, aligner_options
+
 
 def register(commands) -> None:
     ex = commands.add_parser("explain", help="explain one audio clip")
@@ -12,8 +14,11 @@ def register(commands) -> None:
     ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
     ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
     source = ex.add_mutually_exclusive_group()
-    source.add_argument("--words", help="word timings: JSON [{word,start,end}] or CSV word,start,end")
-    source.add_argument("--transcript", help="transcript text (timings are estimated)")
+    source.add_argument("--words", help="word timings: JSON [{word,start,end}], WhisperX JSON, CSV word,start,end or TextGrid")
+    source.add_argument("--transcript", help="transcript text, force-aligned to the clip (default: transcribe)")
+    add_aligner_options(ex)
+    ex.add_argument("--on-align-failure", default="windows", choices=["windows", "error"],
+                    help="when no words can be aligned: use 0.25 s windows (default) or stop")
     ex.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
     ex.add_argument("--target", help="class to explain: CLASS or head=CLASS,head=CLASS (default: predicted)")
     ex.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
@@ -50,6 +55,8 @@ def run(args) -> int:
             clip, classifier, words=args.words, transcript=args.transcript, methods=args.methods,
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
             batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
+            aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
+            align_options=aligner_options(args),
         )
     finally:
         bar.close()

@@ -7,11 +7,13 @@ words, then each property) is complete; :func:`explain` returns the final one.
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..align.proportional import split_transcript
+from ..align.registry import align
+from ..align.windows import DEFAULT_WINDOW_S, window_words
 from ..align.words import Word, WordsError, check_words, read_words, words_from_records
 from ..audio import Audio, AudioSource, load_audio
 from ..explanation import Explanation, HeadResult, VariantRecord
@@ -25,6 +27,11 @@ from .methods import Context, get_methods
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
 WordsInput = Sequence[Word] | Sequence[dict] | str | None
+ALIGN_FAILURE_CHOICES = ("windows", "error")
+
+
+class AlignmentFallbackWarning(UserWarning):
+    """No words could be aligned; equal-width windows stand in for them."""
 
 
 def explain(*args, **kwargs) -> Explanation:
@@ -52,12 +59,21 @@ def iter_explain(
     batch_size: int = 16,
     max_duration: float | None = 60.0,
     progress: Callable[[int, int], None] | None = None,
+    aligner: str = "auto",
+    language: str = "en",
+    on_align_failure: str = "windows",
+    align_options: dict | None = None,
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
     ``model``: a preset name, hub id, local folder or :class:`Classifier`.
     ``words``: ``[Word]``, ``[{word,start,end}]`` or a JSON/CSV path; or give ``transcript``.
     ``targets``: class per head (see :func:`parse_target_spec`); default the predicted class.
+    Without ``words``, word-level methods align the clip: ``transcript`` is force-aligned, or
+    (None) the clip is transcribed then aligned, by ``aligner`` (see :mod:`speechxai_core.align`)
+    for ``language``; ``align_options`` go to the aligner (``asr_model``, ``align_model``,
+    ``device``, ``window``). When alignment fails, ``on_align_failure="windows"`` warns and uses
+    equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error.
     """
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
@@ -65,7 +81,10 @@ def iter_explain(
         raise ValueError("the scoring engine was built for another model")
     clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
     chosen = get_methods(methods)
-    word_list, aligner = _words(clip, words, transcript, needed=any(m.name == "loo" for m in chosen))
+    word_list, aligner_settings = _words(
+        clip, words, transcript, needed=any(m.name == "loo" for m in chosen),
+        aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
+    )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
     target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
@@ -74,7 +93,8 @@ def iter_explain(
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
-        "properties": list(properties), "seed": seed, "batch_size": engine.batch_size, "aligner": aligner,
+        "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
+        "aligner": aligner_settings,
     }
     stages = [(method, stage) for method in chosen for stage in method.stages(context)]
     pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
@@ -99,7 +119,8 @@ def iter_explain(
     yield explanation
 
 
-def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool) -> tuple[list[Word], dict]:
+def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
+           language: str = "en", on_failure: str = "windows", options: dict | None = None) -> tuple[list[Word], dict]:
     if words is not None:
         if isinstance(words, str) or hasattr(words, "__fspath__"):
             parsed, source = read_words(words), str(words)
@@ -109,13 +130,21 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool)
         if needed and not parsed:
             raise WordsError("the word list is empty")
         return check_words(parsed, clip.duration, clip.name), {"name": "given", "source": source}
-    if transcript is not None:
-        if not transcript.strip():
-            raise WordsError("the transcript is empty")
-        return split_transcript(clip, transcript), {"name": "proportional", "approximate": True}
-    if needed:
-        raise WordsError("word-level attribution needs words: give word timings or a transcript")
-    return [], {"name": "none"}
+    if transcript is None and not needed:
+        return [], {"name": "none"}
+    if on_failure not in ALIGN_FAILURE_CHOICES:
+        raise ValueError(f"on_align_failure must be one of {ALIGN_FAILURE_CHOICES}, not {on_failure!r}")
+    options = dict(options or {})
+    window = options.pop("window", DEFAULT_WINDOW_S)
+    try:
+        result = align(clip, transcript, language, aligner, **options)
+        return check_words(result.words, clip.duration, clip.name), result.describe()
+    except WordsError as exc:
+        if on_failure == "error":
+            raise
+        warnings.warn(f"{exc}; using {window:g} s windows instead of words", AlignmentFallbackWarning, stacklevel=3)
+        return window_words(clip, window), {"name": "windows", "window": window, "requested": aligner,
+                                            "language": language, "reason": str(exc)}
 
 
 def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict) -> Explanation:

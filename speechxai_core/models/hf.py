@@ -85,12 +85,17 @@ def _load(source: str, trust_remote_code: bool):
         return _from_pretrained(source, source, trust_remote_code, local_only=True, is_local=False)
     except ModelLoadError:
         pass
-    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes") or not hub_reachable():
+    if offline_mode() or not hub_reachable():
         raise ModelLoadError(
             f"no network: hub model '{source}' cannot be downloaded and is not in the local cache. "
             "Use a local model folder (--model path/to/folder) or the bundled demo model (--model demo)."
         )
     return _from_pretrained(source, source, trust_remote_code, local_only=False, is_local=False)
+
+
+def offline_mode() -> bool:
+    """True when the user turned the hub off (``HF_HUB_OFFLINE=1``)."""
+    return os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes")
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:

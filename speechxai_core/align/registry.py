@@ -1,0 +1,83 @@
+"""Aligners by name, each loaded once per setting and cached; :func:`align` is the entry point.
+
+``auto`` picks, per language: English -> ``pocketsphinx`` (offline, embedded); any other
+language -> ``whisperx`` when it is installed, else ``ctc`` with the language's default model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from ..audio import Audio, AudioSource, load_audio
+from .base import Aligner, Alignment, AlignmentError
+from .text import transcript_tokens
+
+ALIGNER_NAMES = ("auto", "pocketsphinx", "ctc", "whisper", "whisperx", "proportional", "windows")
+
+_CACHE: dict[tuple, Aligner] = {}
+_LOCK = threading.Lock()
+
+
+def _factories() -> dict[str, Callable[[str, dict], Aligner]]:
+    from .ctc import CTCAligner
+    from .simple import ProportionalAligner, WindowAligner
+    from .sphinx import SphinxAligner
+    from .whisper_words import WhisperWordsAligner
+    from .whisperx_backend import WhisperXAligner
+
+    return {
+        "pocketsphinx": lambda language, o: SphinxAligner(asr_model=o.get("asr_model")),
+        "ctc": lambda language, o: CTCAligner(o.get("align_model"), language, o.get("device", "cpu"), o.get("asr_model")),
+        "whisper": lambda language, o: WhisperWordsAligner(asr_model=o.get("asr_model")),
+        "whisperx": lambda language, o: WhisperXAligner(asr_model=o.get("asr_model"), device=o.get("device", "cpu")),
+        "proportional": lambda language, o: ProportionalAligner(),
+        "windows": lambda language, o: WindowAligner(o.get("window", 0.25)),
+    }
+
+
+def resolve_name(name: str, language: str) -> str:
+    """The concrete aligner that ``name`` means for ``language`` (``auto`` resolved)."""
+    if name not in ALIGNER_NAMES:
+        raise AlignmentError(f"unknown aligner '{name}'; choose one of: {', '.join(ALIGNER_NAMES)}")
+    if name != "auto":
+        return name
+    if language == "en":
+        return "pocketsphinx"
+    from .whisperx_backend import whisperx_available
+
+    return "whisperx" if whisperx_available() else "ctc"
+
+
+def get_aligner(name: str = "auto", language: str = "en", **options) -> Aligner:
+    """The loaded aligner for ``name``/``language``/``options``; built on first use, then reused.
+
+    ``options``: ``asr_model`` (faster-whisper name or folder), ``align_model`` (CTC model id or
+    folder), ``device``, ``window`` (seconds, for ``windows``).
+    """
+    concrete = resolve_name(name, language)
+    per_language = concrete == "ctc" and not options.get("align_model")
+    key = (concrete, language if per_language else None, tuple(sorted((k, v) for k, v in options.items() if v is not None)))
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = _factories()[concrete](language, options)
+        return _CACHE[key]
+
+
+def align(audio: AudioSource, transcript: str | None = None, language: str = "en", aligner: str = "auto",
+          **options) -> Alignment:
+    """Words of ``audio`` (anything :func:`load_audio` takes): forced alignment of ``transcript``,
+    or transcription then alignment when None. ``options`` as for :func:`get_aligner`."""
+    audio = audio if isinstance(audio, Audio) else load_audio(audio, max_duration=None)
+    if transcript is not None and not transcript_tokens(transcript):
+        raise AlignmentError(f"{audio.name}: the transcript is empty")
+    language = (language or "en").lower()
+    chosen = get_aligner(aligner, language, **options)
+    chosen.check_language(language)
+    return chosen.align(audio, transcript, language)
+
+
+def clear_cache() -> None:
+    """Forget every loaded aligner (frees their models)."""
+    with _LOCK:
+        _CACHE.clear()
