@@ -56,7 +56,11 @@ class EvaluationError(SpeechXAIError, ValueError):
 
 @dataclass(frozen=True)
 class HeadFaithfulness:
-    """Faithfulness of one head's word scores, next to the random baseline (mean ± std over seeds)."""
+    """Faithfulness of one head's word scores, next to the random baseline.
+
+    ``random_*`` are the mean and std over seeds; ``random_*_seeds`` the value of each seed
+    (NaN is written as JSON null).
+    """
 
     comprehensiveness: float
     sufficiency: float
@@ -65,13 +69,27 @@ class HeadFaithfulness:
     random_sufficiency: float
     random_sufficiency_std: float
     selections: int
+    random_comprehensiveness_seeds: tuple[float, ...] = ()
+    random_sufficiency_seeds: tuple[float, ...] = ()
 
     def to_dict(self) -> dict:
-        return {key: (None if isinstance(v, float) and math.isnan(v) else v) for key, v in asdict(self).items()}
+        return {key: _to_json(value) for key, value in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict) -> "HeadFaithfulness":
-        return cls(**{key: (math.nan if data.get(key) is None else data[key]) for key in cls.__dataclass_fields__})
+        return cls(**{key: _from_json(data[key]) for key in cls.__dataclass_fields__ if key in data})
+
+
+def _to_json(value):
+    if isinstance(value, (tuple, list)):
+        return [_to_json(v) for v in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _from_json(value):
+    if isinstance(value, list):
+        return tuple(_from_json(v) for v in value)
+    return math.nan if value is None else value
 
 
 def get_thresholds(thresholds: str | Sequence[float]) -> tuple[float, ...]:
@@ -160,9 +178,12 @@ def evaluate_explanation(
     result = {}
     for head, plan in plans.items():
         comp, suff = metrics(plan, head)
-        baseline = np.array([metrics(random_plan, head) for random_plan in random_plans], dtype=float)
+        baseline = np.array([metrics(random_plan, head) for random_plan in random_plans], dtype=float).reshape(-1, 2)
         mean, std = _nan_mean_std(baseline)
-        result[head] = HeadFaithfulness(comp, suff, mean[0], std[0], mean[1], std[1], len(plan))
+        result[head] = HeadFaithfulness(
+            comp, suff, float(mean[0]), float(std[0]), float(mean[1]), float(std[1]), len(plan),
+            tuple(float(v) for v in baseline[:, 0]), tuple(float(v) for v in baseline[:, 1]),
+        )
     return result
 
 

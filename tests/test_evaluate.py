@@ -131,3 +131,12 @@ def test_bad_inputs_are_clear_errors():
 def test_word_set_variant_ids_round_trip():
     variant = Variant("words", word_indices=(0, 2, 5))
     assert variant.id == "words:0+2+5" and parse_variant_id(variant.id) == variant
+
+
+def test_per_seed_values_are_kept_and_round_trip_through_json():
+    model, clip = _model(), _clip()
+    result = explain((clip, SR), model, words=WORDS, methods="loo")
+    faith = evaluate_explanation(result, (clip, SR), model, seeds=(0, 1, 2))["b"]
+    assert len(faith.random_sufficiency_seeds) == 3
+    assert faith.random_sufficiency == pytest.approx(np.nanmean(faith.random_sufficiency_seeds))
+    assert HeadFaithfulness.from_dict(faith.to_dict()) == faith

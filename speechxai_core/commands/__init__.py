@@ -1,5 +1,5 @@
 """One module per ``speechxai`` subcommand, each with ``register(subparsers)``."""
 
-from . import explain, models
+from . import explain, explain_dataset, models, summarize
 
-COMMANDS = [explain, models]
+COMMANDS = [explain, models, explain_dataset, summarize]
