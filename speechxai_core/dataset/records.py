@@ -25,6 +25,7 @@ class RecordWriter:
     def __init__(self, folder: str | Path):
         self.path = Path(folder) / RECORDS
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _drop_torn_line(self.path)
         self._file = open(self.path, "a", encoding="utf-8")
 
     def write(self, record: dict) -> None:
@@ -39,6 +40,16 @@ class RecordWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _drop_torn_line(path: Path) -> None:
+    """Cut a last line left unfinished by an interrupted write, so appends start on a new line."""
+    if not path.is_file():
+        return
+    with open(path, "rb+") as file:
+        data = file.read()
+        if data and not data.endswith(b"\n"):
+            file.truncate(data.rfind(b"\n") + 1)
 
 
 def read_records(folder: str | Path) -> list[dict]:

@@ -1,0 +1,86 @@
+"""What a UI shows for a dataset: tables and plotly figures of a results folder, or of a
+small dataset explained on the spot."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from ..summary import DatasetSummary
+from .items import DatasetError, Item, Items, read_items
+from .run import ModelSpec, Progress, RunOptions, explain_dataset
+
+MAX_APP_ITEMS = 20
+
+
+@dataclass
+class DatasetView:
+    """Ready-to-show tables (DataFrames) and figures (``{name: plotly Figure}``) of one folder."""
+
+    folder: Path
+    summary: DatasetSummary
+    status: str
+    words: pd.DataFrame
+    paralinguistic: pd.DataFrame
+    faithfulness: pd.DataFrame
+    errors: pd.DataFrame
+    figures: dict
+    report: Path
+
+
+def load_summary(folder: str | Path, top_k: int = 10) -> DatasetView:
+    """Summarise an explain-dataset folder (writes its ``summary/`` CSVs and report)."""
+    from ..summary_report import faithfulness_table, paralinguistic_table, write_summary
+    from ..viz.dataset import dataset_figures
+
+    summary, written = write_summary(folder, top_k=top_k)
+    status = f"{summary.items} items, {summary.items - summary.failed} explained, {summary.failed} failed"
+    return DatasetView(
+        folder=Path(folder), summary=summary, status=status, words=summary.words,
+        paralinguistic=paralinguistic_table(summary).reset_index(names="property") if not summary.paralinguistic.empty
+        else pd.DataFrame(), faithfulness=faithfulness_table(summary), errors=summary.errors,
+        figures=dataset_figures(summary), report=written[-1],
+    )
+
+
+def run_small_dataset(
+    source: str | Path | Sequence[str | Path],
+    model: str | ModelSpec = "demo",
+    out: str | Path | None = None,
+    *,
+    heads: str | None = None,
+    methods: Sequence[str] = ("loo", "paraling"),
+    grid: str = "fast",
+    max_items: int = MAX_APP_ITEMS,
+    progress: Progress | None = None,
+    top_k: int = 10,
+) -> DatasetView:
+    """Explain a folder, manifest or list of audio files (at most ``max_items``) and summarise it.
+
+    ``out`` defaults to a new temporary folder; an existing results folder is resumed.
+    """
+    if isinstance(source, (str, Path)):
+        items = read_items(source)
+    else:
+        files = [Path(f) for f in source]
+        if not files:
+            raise DatasetError("no audio files given")
+        items = Items.from_list("uploaded files", [_uploaded(f) for f in files])
+    if len(items) > max_items:
+        raise DatasetError(f"{items.name} has {len(items)} items; here at most {max_items} are explained "
+                           "(use `speechxai explain-dataset` for larger sets)")
+    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="speechxai-dataset-"))
+    spec = model if isinstance(model, ModelSpec) else ModelSpec(model, heads)
+    explain_dataset(items, spec, folder, RunOptions(methods=tuple(methods), grid=grid), progress=progress)
+    return load_summary(folder, top_k)
+
+
+def _uploaded(file: Path) -> Item:
+    """An uploaded clip; ``clip.txt`` beside it, if any, is its transcript."""
+    transcript = file.with_suffix(".txt")
+    return Item(id=file.name, audio=str(file),
+                transcript=transcript.read_text(encoding="utf-8").strip() if transcript.is_file() else None)
