@@ -7,7 +7,8 @@ Manifest columns (CSV header or JSONL keys):
 - transcript (optional): ``transcript`` (or ``text``, ``sentence``, ``transcription``);
 - ``words`` (optional): ``[{word, start, end}]`` as JSON (a list in JSONL) or a path to a
   JSON/CSV timings file;
-- every other column is kept as a label (e.g. ``action``, ``label``).
+- every other scalar column is kept as a label (e.g. ``action``, ``label``), and so is each
+  entry of a ``labels`` object in JSONL (``{"labels": {"action": "activate"}}``).
 
 A folder is searched recursively for audio files; ``clip.txt`` next to ``clip.wav`` is its
 transcript and ``clip.words.json`` / ``clip.words.csv`` its timings. A folder holding
@@ -148,9 +149,12 @@ def _row_item(row: dict, number: int, manifest: Path) -> Item:
     elif isinstance(words, str):
         words_path = Path(words).expanduser()
         words = str(words_path if words_path.is_absolute() else manifest.parent / words_path)
-    known = {path_key, "id", "words", *TEXT_KEYS}
+    known = {path_key, "id", "words", "labels", *TEXT_KEYS}
+    labels = {k: v for k, v in row.items() if k not in known and isinstance(v, (str, int, float, bool))}
+    if isinstance(row.get("labels"), dict):
+        labels.update(row["labels"])
     return Item(
         id=str(row.get("id") or written), audio=str(audio),
         transcript=None if text_key is None or row[text_key] is None else str(row[text_key]),
-        words=words, labels={k: v for k, v in row.items() if k not in known and v is not None},
+        words=words, labels=labels,
     )
