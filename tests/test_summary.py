@@ -124,6 +124,10 @@ def test_app_views_run_a_small_dataset_and_reload_it(tmp_path):
     assert {bar.name for bar in bars} == set(view.words["class"])
     assert list(view.paralinguistic.columns) == ["property", "class"] and len(view.errors) == 2
     assert view.report.is_file()
+    status, words_figure, *_, report = view.outputs()
+    assert status == view.status and report == str(view.report)
+    bars = sum(int(np.sum(~np.isnan(np.asarray(trace.x, dtype=float)))) for trace in words_figure.data)
+    assert bars == len(view.words)
     reloaded = load_summary(tmp_path / "out")
     assert reloaded.faithfulness.equals(view.faithfulness)
 

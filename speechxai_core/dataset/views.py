@@ -31,6 +31,15 @@ class DatasetView:
     figures: dict
     report: Path
 
+    def outputs(self) -> tuple:
+        """For a UI, in this order: status, word figure (all heads), paralinguistic figure,
+        faithfulness figure, word table, paralinguistic table, faithfulness table, errors, report path."""
+        from ..viz.dataset import word_summary_grid
+
+        return (self.status, word_summary_grid(self.summary) if not self.words.empty else None,
+                self.figures.get("paralinguistic"), self.figures.get("faithfulness"), self.words,
+                self.paralinguistic, self.faithfulness, self.errors, str(self.report))
+
 
 def load_summary(folder: str | Path, top_k: int = 10) -> DatasetView:
     """Summarise an explain-dataset folder (writes its ``summary/`` CSVs and report)."""

@@ -25,6 +25,23 @@ def word_summary_figure(summary: DatasetSummary, head: str) -> go.Figure:
     return figure
 
 
+def word_summary_grid(summary: DatasetSummary) -> go.Figure:
+    """Every head's word summary in one figure, one row of stacked bars per head."""
+    from plotly.subplots import make_subplots
+
+    heads = list(dict.fromkeys(summary.words["head"]))
+    figure = make_subplots(rows=max(1, len(heads)), cols=1, subplot_titles=[f"Top words per class — {h}" for h in heads],
+                           vertical_spacing=0.25 / max(1, len(heads)))
+    height = 0
+    for row, head in enumerate(heads, 1):
+        part = word_summary_figure(summary, head)
+        for trace in part.data:
+            figure.add_trace(trace.update(legendgroup=head, legendgrouptitle_text=head), row=row, col=1)
+        height += part.layout.height - 100
+    figure.update_layout(barmode="relative", height=max(320, height + 100), margin=dict(l=10, r=10, t=50, b=40))
+    return figure
+
+
 def paralinguistic_figure(summary: DatasetSummary) -> go.Figure:
     """Grouped bars: mean attribution (± std over items) per property, one group per head."""
     figure = go.Figure()
@@ -53,7 +70,7 @@ def faithfulness_figure(summary: DatasetSummary) -> go.Figure:
 
 def dataset_figures(summary: DatasetSummary) -> dict[str, go.Figure]:
     """Every figure of the summary by name: ``words:<head>``, ``paralinguistic``, ``faithfulness``."""
-    figures = {f"words:{head}": word_summary_figure(summary, head) for head in summary.words["head"].unique()}
+    figures = {f"words:{head}": word_summary_figure(summary, head) for head in dict.fromkeys(summary.words["head"])}
     if not summary.paralinguistic.empty:
         figures["paralinguistic"] = paralinguistic_figure(summary)
     if not summary.faithfulness.empty:
