@@ -40,7 +40,7 @@ def main() -> int:
     args = parser.parse_args()
 
     everything = read_items(args.manifest)
-    first = [item for _, item in zip(range(args.items), everything.pending([]))]
+    first = [item for (_, item), _ in zip(everything.pending([]), range(args.items))]
     items = Items.from_list(everything.name, first)
     options = RunOptions(methods=tuple(args.methods.split(",")), grid=args.grid)
     spec = ModelSpec(args.model, args.heads)

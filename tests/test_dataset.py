@@ -171,3 +171,13 @@ def test_unknown_source_offline_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("speechxai_core.models.hf.hub_reachable", lambda timeout=3.0: False)
     with pytest.raises(DatasetError, match="not a file or folder"):
         read_items(str(tmp_path / "nothing-here"))
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(methods=("loo", "shap")), "unknown method"), (dict(grid="huge"), "unknown grid"),
+    (dict(properties=("pitch",)), "unknown properties"), (dict(thresholds="quartiles"), "unknown thresholds"),
+    (dict(mask="blur"), "unknown mask"),
+])
+def test_options_that_would_fail_every_item_fail_at_once(options, message):
+    with pytest.raises(ValueError, match=message):
+        RunOptions(**options)

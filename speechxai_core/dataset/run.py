@@ -17,8 +17,9 @@ from typing import Callable, Iterable, Iterator
 from ..audio import load_audio
 from ..errors import SpeechXAIError
 from ..evaluate import evaluate_explanation, get_thresholds
-from ..explain import explain
+from ..explain import explain, get_methods
 from ..models import Classifier, load_model
+from ..perturb.grids import get_grid
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from ..scoring import ScoringEngine
@@ -46,8 +47,11 @@ class RunOptions:
     batch_size: int = 16
 
     def __post_init__(self) -> None:
+        """Fail before the first item on options that would fail every item."""
         MaskConfig(self.mask, self.pad_before_ms, self.pad_after_ms)
         get_thresholds(self.thresholds)
+        get_methods(self.methods)
+        get_grid(self.grid).variants(tuple(self.properties))
 
     def settings(self) -> dict:
         """What must match for a resumed run (the batch size does not change results)."""
