@@ -30,6 +30,8 @@ def register(commands) -> None:
     ed.add_argument("--ray", action="store_true", help="distribute items over Ray workers")
     ed.add_argument("--workers", type=int, default=2, help="Ray workers (with --ray; default 2)")
     ed.add_argument("--ray-address", help="existing Ray cluster (default: start a local one)")
+    ed.add_argument("--gpus-per-worker", type=float,
+                    help="GPUs reserved by each Ray worker (default: 1 when the cluster has one per worker, else 0)")
     ed.add_argument("--batch-size", type=int, default=16)
     ed.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
     ed.add_argument("--half", action="store_true", help="float16 on GPU")
@@ -56,7 +58,8 @@ def run(args) -> int:
     try:
         summary = explain_dataset(
             args.source, spec, args.out, options, retry_errors=args.retry_errors,
-            workers=args.workers if args.ray else 0, ray_address=args.ray_address, progress=bar,
+            workers=args.workers if args.ray else 0, ray_address=args.ray_address,
+            gpus_per_worker=args.gpus_per_worker, progress=bar,
             split=args.split, audio_column=args.audio_column, text_column=args.text_column,
         )
     finally:

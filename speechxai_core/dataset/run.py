@@ -130,11 +130,13 @@ def explain_dataset(
     retry_errors: bool = False,
     workers: int = 0,
     ray_address: str | None = None,
+    gpus_per_worker: float | None = None,
     progress: Progress | None = None,
     **source_options,
 ) -> RunSummary:
     """Explain every item of ``source`` not yet in ``out``; ``workers > 0`` runs on Ray
-    (a local cluster, or the one at ``ray_address``).
+    (a local cluster, or the one at ``ray_address``; ``gpus_per_worker`` defaults to 1 when
+    the cluster has a GPU per worker, else 0).
 
     ``source`` is a folder, manifest or Hugging Face dataset (see :func:`read_items`).
     """
@@ -150,7 +152,7 @@ def explain_dataset(
     elif workers > 0:
         from .ray_backend import ray_records
 
-        records = ray_records(pending, spec, options, workers, address=ray_address)
+        records = ray_records(pending, spec, options, workers, address=ray_address, gpus_per_worker=gpus_per_worker)
     else:
         records = local_records(pending, spec, options)
     with RecordWriter(out) as writer:
