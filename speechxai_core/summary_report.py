@@ -26,7 +26,8 @@ def paralinguistic_table(summary: DatasetSummary) -> pd.DataFrame:
 
 
 def faithfulness_table(summary: DatasetSummary) -> pd.DataFrame:
-    """Table 4 layout: per head, "mean ± std" for the explanation and the random baseline."""
+    """Table 4 layout: per head, the explanation's "mean ± std over items" and the random
+    baseline's "mean ± std over seeds"."""
     rows = []
     for row in summary.faithfulness.to_dict("records"):
         rows.append({
@@ -81,7 +82,9 @@ def report_html(summary: DatasetSummary, title: str) -> str:
         parts += ["<h2>Paralinguistic attribution (mean over items)</h2>", figure("paralinguistic"),
                   _table(paralinguistic_table(summary).reset_index(names="property"), floats=True)]
     if "faithfulness" in figures:
-        parts += ["<h2>Faithfulness of word attributions</h2>", figure("faithfulness"), _table(faithfulness_table(summary))]
+        parts += ["<h2>Faithfulness of word attributions</h2>", figure("faithfulness"), _table(faithfulness_table(summary)),
+                  "<p>Leave-one-out: mean ± std over items; random: mean ± std over the 5 seeds of the "
+                  "dataset means. Items without a positively scored word are left out.</p>"]
     if summary.failed:
         parts += ["<h2>Failed items</h2>", _table(summary.errors)]
     style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}"
