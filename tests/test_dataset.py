@@ -166,6 +166,14 @@ def test_saved_hugging_face_dataset_gives_the_same_records(tmp_path):
     with pytest.raises(DatasetError, match="no column"):
         read_items(tmp_path / "hf", text_column="sentence")
 
+    arrays = datasets.Dataset.from_dict({
+        "id": ["clip0.wav", "clip1.wav"], "words": [WORDS, WORDS], "intent": ["loud", "loud"],
+        "speech": [{"array": sf.read(tmp_path / f"clip{i}.wav", dtype="float32")[0], "sampling_rate": SR} for i in range(2)],
+    })
+    arrays.save_to_disk(str(tmp_path / "hf-arrays"))
+    explain_dataset(tmp_path / "hf-arrays", model, tmp_path / "out-arrays", OPTIONS, audio_column="speech")
+    assert science(tmp_path / "out-arrays") == science(tmp_path / "out-manifest")
+
 
 def test_unknown_source_offline_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("speechxai_core.models.hf.hub_reachable", lambda timeout=3.0: False)

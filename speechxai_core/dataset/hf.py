@@ -1,13 +1,15 @@
 """Hugging Face ``datasets`` as item sources: a folder saved with ``save_to_disk``, or a hub name.
 
-The audio column (a ``datasets.Audio`` feature, or ``audio_column``) is read undecoded and
-loaded by SpeechXAI itself; the transcript column is ``text_column`` or the first of
+The audio column (a ``datasets.Audio`` feature, read undecoded and loaded by SpeechXAI itself,
+or ``audio_column``: file bytes, a path, or ``{"array", "sampling_rate"}``); the transcript column is ``text_column`` or the first of
 ``transcript, text, sentence, transcription, normalized_text``; scalar columns become labels.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 from .items import DatasetError, Item, Items
 
@@ -40,9 +42,12 @@ def read_hf(source: str, split: str | None, audio_column: str | None, text_colum
     def load(index: int) -> Item:
         row = data[index]
         audio = row[audio_key]
-        payload = audio.get("bytes") if isinstance(audio, dict) else audio
-        if not payload and isinstance(audio, dict):
-            payload = audio.get("path")
+        if isinstance(audio, dict) and audio.get("array") is not None:
+            payload = (np.asarray(audio["array"], dtype=np.float32), int(audio["sampling_rate"]))
+        elif isinstance(audio, dict):
+            payload = audio.get("bytes") or audio.get("path")
+        else:
+            payload = audio
         labels = {k: v for k, v in row.items()
                   if k not in (audio_key, text_key, "id", "words") and isinstance(v, (str, int, float, bool))}
         return Item(id=ids[index], audio=payload, transcript=row.get(text_key) if text_key else None,

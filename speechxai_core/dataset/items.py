@@ -37,10 +37,10 @@ class DatasetError(SpeechXAIError, ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    """One utterance: ``audio`` is a file path or the bytes of a file."""
+    """One utterance: ``audio`` is a file path, the bytes of a file, or ``(samples, sampling_rate)``."""
 
     id: str
-    audio: str | bytes
+    audio: str | bytes | tuple
     transcript: str | None = None
     words: list[dict] | str | None = None
     labels: dict = field(default_factory=dict)
