@@ -52,8 +52,8 @@ def markdown(folder: Path) -> str:
         acc = accuracy.get(row["head"])
         lines.append(
             f"| {row['head']} | {row['items']} | {'n/a' if acc is None or acc != acc else f'{acc:.2f}'} "
-            f"| {row['comprehensiveness']:.3f} | {row['random_comprehensiveness']:.3f} ± {row['random_comprehensiveness_std']:.3f} "
-            f"| {row['sufficiency']:.3f} | {row['random_sufficiency']:.3f} ± {row['random_sufficiency_std']:.3f} |"
+            f"| {row['comprehensiveness']:.4f} | {row['random_comprehensiveness']:.4f} ± {row['random_comprehensiveness_std']:.4f} "
+            f"| {row['sufficiency']:.4f} | {row['random_sufficiency']:.4f} ± {row['random_sufficiency_std']:.4f} |"
         )
     return "\n".join(lines) + f"\n\n{summary.items} items, {summary.failed} failed.\n"
 
