@@ -84,7 +84,7 @@ def test_cli_explain_dataset_then_summarize_writes_csv_and_offline_html(tmp_path
                           "a:2,b:3,c:4", "--out", str(out), "--grid", "fast", "--properties", "noise,reverb"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert "3 items: 0 already done, 3 explained (1 errors)" in run.stdout and "broken.wav" in run.stdout
+    assert "3 items: 0 already done, 3 processed (1 failed)" in run.stdout and "broken.wav" in run.stdout
     assert re.search(r"explaining: 100%.*3/3", run.stderr)
     summary = subprocess.run([*common, "summarize", str(out), "--top-k", "3"], capture_output=True, text=True, timeout=300)
     assert summary.returncode == 0, summary.stderr

@@ -65,8 +65,8 @@ def run(args) -> int:
     finally:
         bar.close()
     rate = summary.explained / summary.seconds * 60 if summary.seconds > 0 else 0.0
-    print(f"{summary.total} items: {summary.skipped} already done, {summary.explained} explained "
-          f"({summary.errors} errors) in {summary.seconds:.1f} s ({rate:.1f} items/min) -> {args.out}")
+    print(f"{summary.total} items: {summary.skipped} already done, {summary.explained} processed "
+          f"({summary.errors} failed) in {summary.seconds:.1f} s ({rate:.1f} items/min) -> {args.out}")
     for failure in summary.failures[:20]:
         print(f"  error: {failure}")
     if len(summary.failures) > 20:

@@ -18,7 +18,8 @@ def run(args) -> int:
         raise ValueError("--top-k must be at least 1")
     summary, written = write_summary(args.folder, args.out, args.top_k)
     print(f"{summary.items} items ({summary.failed} failed)")
-    print(summary.overview.to_string(index=False))
+    if not summary.overview.empty:
+        print(summary.overview.to_string(index=False))
     if not summary.words.empty:
         print("\ntop words per class (mean importance, count)")
         for (head, label), rows in summary.words.groupby(["head", "class"], sort=False):
