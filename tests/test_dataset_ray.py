@@ -43,3 +43,12 @@ def test_two_ray_workers_give_the_single_process_records_and_resume(tmp_path, ti
     resumed = explain_dataset(manifest, spec, tmp_path / "ray", options, workers=2)
     assert (resumed.skipped, resumed.explained) == (2, 4)
     assert _science(read_records(tmp_path / "ray")) == _science(single)
+
+
+def test_more_workers_than_cluster_cpus_is_a_clear_error(tmp_path, local_cluster):
+    from speechxai_core.errors import SpeechXAIError
+
+    manifest = make_manifest(tmp_path, n=1, bad=False, no_words=False)
+    with pytest.raises(SpeechXAIError, match="at most 2 workers"):
+        explain_dataset(manifest, ModelSpec("unused"), tmp_path / "out", RunOptions(), workers=3)
+    assert ray.is_initialized()  # a cluster it did not start is left running
