@@ -14,7 +14,7 @@ from speechxai_core.summary import normalize_word, summarize_records
 from speechxai_core.summary_report import faithfulness_table, paralinguistic_table
 
 from .conftest import energy_window_model
-from .test_dataset import make_manifest
+from .test_dataset import WORDS, make_manifest
 
 
 def _record(i, words, scores, target, paraling, faith=None, label=None):
@@ -126,10 +126,17 @@ def test_app_views_run_a_small_dataset_and_reload_it(tmp_path):
     reloaded = load_summary(tmp_path / "out")
     assert reloaded.faithfulness.equals(view.faithfulness)
 
-    files = [tmp_path / "clip0.wav", tmp_path / "clip1.wav"]
+    uploads = tmp_path / "uploads"
+    for i, name in enumerate(["clip0.wav", "clip0.txt", "clip1.wav", "clip1.words.json"]):
+        (uploads / str(i)).mkdir(parents=True)
+    files = [uploads / "0" / "clip0.wav", uploads / "2" / "clip1.wav"]
     for file in files:
-        file.with_suffix(".txt").write_text("turn on lights")
-    uploaded = run_small_dataset(files, ModelSpec(energy_window_model()), grid="fast", methods=("loo",))
-    assert uploaded.status == "2 items, 2 explained, 0 failed" and not uploaded.words.empty
+        file.write_bytes((tmp_path / file.name).read_bytes())
+    (uploads / "1" / "clip0.txt").write_text("turn on lights")
+    (uploads / "3" / "clip1.words.json").write_text(json.dumps(WORDS))
+    uploaded = run_small_dataset([files[0], uploads / "1" / "clip0.txt", files[1], uploads / "3" / "clip1.words.json"],
+                                 ModelSpec(energy_window_model()), grid="fast", methods=("loo",))
+    assert uploaded.status == "2 items, 2 explained, 0 failed"
+    assert set(uploaded.words["word"]) == {"turn", "on", "lights"}
     with pytest.raises(Exception, match="at most 1"):
         run_small_dataset(files, ModelSpec(energy_window_model()), max_items=1)

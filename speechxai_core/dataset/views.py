@@ -11,7 +11,7 @@ from typing import Sequence
 import pandas as pd
 
 from ..summary import DatasetSummary
-from .items import DatasetError, Item, Items, read_items
+from .items import AUDIO_EXTENSIONS, DatasetError, Item, Items, read_items
 from .run import ModelSpec, Progress, RunOptions, explain_dataset
 
 MAX_APP_ITEMS = 20
@@ -75,10 +75,7 @@ def run_small_dataset(
     if isinstance(source, (str, Path)):
         items = read_items(source)
     else:
-        files = [Path(f) for f in source]
-        if not files:
-            raise DatasetError("no audio files given")
-        items = Items.from_list("uploaded files", [_uploaded(f) for f in files])
+        items = Items.from_list("uploaded files", uploaded_items([Path(f) for f in source]))
     if len(items) > max_items:
         raise DatasetError(f"{items.name} has {len(items)} items; here at most {max_items} are explained "
                            "(use `speechxai explain-dataset` for larger sets)")
@@ -88,8 +85,14 @@ def run_small_dataset(
     return load_summary(folder, top_k)
 
 
-def _uploaded(file: Path) -> Item:
-    """An uploaded clip; ``clip.txt`` beside it, if any, is its transcript."""
-    transcript = file.with_suffix(".txt")
-    return Item(id=file.name, audio=str(file),
-                transcript=transcript.read_text(encoding="utf-8").strip() if transcript.is_file() else None)
+def uploaded_items(files: list[Path]) -> list[Item]:
+    """Audio files, each with the ``NAME.txt`` transcript or ``NAME.words.json|csv`` timings
+    found among ``files`` (uploads land in separate folders, so they are matched by name)."""
+    texts = {f.name[:-4]: f for f in files if f.suffix.lower() == ".txt"}
+    timings = {f.name.rsplit(".words.", 1)[0]: f for f in files if ".words." in f.name}
+    audio = [f for f in files if f.suffix.lower() in AUDIO_EXTENSIONS]
+    if not audio:
+        raise DatasetError(f"no audio files given ({', '.join(AUDIO_EXTENSIONS)})")
+    return [Item(id=f.name, audio=str(f),
+                 transcript=texts[f.stem].read_text(encoding="utf-8").strip() if f.stem in texts else None,
+                 words=str(timings[f.stem]) if f.stem in timings else None) for f in audio]
