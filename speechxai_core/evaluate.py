@@ -24,7 +24,8 @@ scored through :class:`~speechxai_core.scoring.ScoringEngine` in one batched cal
 
 Random baseline: for seeds 0…4, scores drawn uniformly from [−1, 1] per word
 (``numpy.random.default_rng(seed)``, one draw per clip shared by all heads) are evaluated
-the same way; the baseline is the mean and standard deviation over the seeds.
+the same way; the baseline is the mean and standard deviation over the seeds (a seed that
+draws no positive score has no value and is left out).
 """
 
 from __future__ import annotations
