@@ -140,3 +140,14 @@ def test_per_seed_values_are_kept_and_round_trip_through_json():
     assert len(faith.random_sufficiency_seeds) == 3
     assert faith.random_sufficiency == pytest.approx(np.nanmean(faith.random_sufficiency_seeds))
     assert HeadFaithfulness.from_dict(faith.to_dict()) == faith
+
+
+def test_seeds_without_a_positive_score_are_left_out_of_the_baseline():
+    model, clip = _model(), _clip()
+    result = explain((clip, SR), model, words=WORDS[:1], methods="loo")
+    signs = [random_scores(1, seed)[0] > 0 for seed in range(5)]
+    assert any(signs) and not all(signs)  # the check needs both kinds of seed
+    faith = evaluate_explanation(result, (clip, SR), model)["a"]
+    values = np.array(faith.random_comprehensiveness_seeds)
+    assert list(~np.isnan(values)) == signs
+    assert faith.random_comprehensiveness == pytest.approx(values[~np.isnan(values)].mean())
