@@ -23,14 +23,15 @@ scored through :class:`~speechxai_core.scoring.ScoringEngine` in one batched cal
 ``only_positive=False`` ranks all words, negative ones included.
 
 Random baseline: for seeds 0…4, scores drawn uniformly from [−1, 1] per word
-(``numpy.random.default_rng(seed)``, one draw per clip shared by all heads) are evaluated
-the same way; the baseline is the mean and standard deviation over the seeds (a seed that
+(``numpy.random.default_rng([seed, crc32(clip name)])``: clips get independent draws, one
+draw per clip and seed shared by all heads) are evaluated the same way; the baseline is the mean and standard deviation over the seeds (a seed that
 draws no positive score has no value and is left out).
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -127,9 +128,9 @@ def removal_variants(selection: tuple[int, ...], n_words: int) -> tuple[Variant,
     return word_set_variant(selection), word_set_variant(i for i in range(n_words) if i not in kept)
 
 
-def random_scores(n_words: int, seed: int) -> np.ndarray:
-    """Uniform scores in [−1, 1], one per word."""
-    return np.random.default_rng(seed).uniform(-1.0, 1.0, n_words)
+def random_scores(n_words: int, seed: int, clip: str = "") -> np.ndarray:
+    """Uniform scores in [−1, 1], one per word, drawn from a generator seeded by (seed, clip name)."""
+    return np.random.default_rng([seed, zlib.crc32(clip.encode())]).uniform(-1.0, 1.0, n_words)
 
 
 def evaluate_explanation(
@@ -162,7 +163,8 @@ def evaluate_explanation(
     renderer = Renderer(clip, explanation.words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
     n = len(explanation.words)
     plans = {head: selections(scores, levels, only_positive) for head, scores in explanation.word_scores.items()}
-    random_plans = [selections(random_scores(n, seed), levels, only_positive) for seed in seeds]
+    clip_name = str(explanation.audio.get("name", ""))
+    random_plans = [selections(random_scores(n, seed, clip_name), levels, only_positive) for seed in seeds]
     wanted = [v for plan in [*plans.values(), *random_plans] for sel in plan for v in removal_variants(sel, n)]
     scored = engine.score(renderer, [ORIGINAL, *wanted])
     targets = {head.name: head.target_index for head in explanation.heads}

@@ -81,7 +81,7 @@ def test_random_baseline_is_mean_and_std_over_five_seeded_uniform_draws():
     faith = evaluate_explanation(result, (clip, SR), model)
     per_seed = []
     for seed in range(5):
-        drawn = random_scores(5, seed)
+        drawn = random_scores(5, seed, result.audio["name"])
         assert drawn.min() >= -1 and drawn.max() <= 1
         result.word_scores = {"a": list(drawn), "b": list(drawn)}
         per_seed.append(evaluate_explanation(result, (clip, SR), model, seeds=())["a"])
@@ -128,6 +128,12 @@ def test_bad_inputs_are_clear_errors():
         evaluate_explanation(result, (clip, SR), model, thresholds=[0.5, 1.5])
 
 
+def test_random_draws_differ_between_clips_and_repeat_for_the_same_clip():
+    assert np.array_equal(random_scores(6, 2, "a.wav"), random_scores(6, 2, "a.wav"))
+    assert not np.array_equal(random_scores(6, 2, "a.wav"), random_scores(6, 2, "b.wav"))
+    assert not np.array_equal(random_scores(6, 2, "a.wav"), random_scores(6, 3, "a.wav"))
+
+
 def test_word_set_variant_ids_round_trip():
     variant = Variant("words", word_indices=(0, 2, 5))
     assert variant.id == "words:0+2+5" and parse_variant_id(variant.id) == variant
@@ -145,7 +151,7 @@ def test_per_seed_values_are_kept_and_round_trip_through_json():
 def test_seeds_without_a_positive_score_are_left_out_of_the_baseline():
     model, clip = _model(), _clip()
     result = explain((clip, SR), model, words=WORDS[:1], methods="loo")
-    signs = [random_scores(1, seed)[0] > 0 for seed in range(5)]
+    signs = [random_scores(1, seed, result.audio["name"])[0] > 0 for seed in range(5)]
     assert any(signs) and not all(signs)  # the check needs both kinds of seed
     faith = evaluate_explanation(result, (clip, SR), model)["a"]
     values = np.array(faith.random_comprehensiveness_seeds)
