@@ -1,5 +1,5 @@
 """One module per ``speechxai`` subcommand, each with ``register(subparsers)``."""
 
-from . import align, explain, models
+from . import align, explain, explain_dataset, models, summarize
 
-COMMANDS = [explain, models, align]
+COMMANDS = [explain, models, align, explain_dataset, summarize]

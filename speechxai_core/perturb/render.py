@@ -49,6 +49,8 @@ class Renderer:
             return samples
         if variant.kind == "word":
             return self.mask_words([variant.word_index], variant.id)
+        if variant.kind == "words":
+            return self.mask_words(variant.word_indices, variant.id)
         if variant.kind == "pitch":
             return transforms.pitch_shift(samples, sr, variant.level)
         if variant.kind == "stretch":

@@ -2,7 +2,8 @@
 
 Ids are stable strings: ``original``, ``word:3`` (the 4th word masked),
 ``pitch:-2.5`` (semitones), ``stretch:0.85`` (duration factor, < 1 = shorter = faster),
-``noise:10`` (SNR in dB), ``reverb:5`` (room length in metres).
+``noise:10`` (SNR in dB), ``reverb:5`` (room length in metres),
+``words:0+2+5`` (a set of words masked together, indices ascending).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Variant:
     kind: str
     level: float | None = None
     word_index: int | None = None
+    word_indices: tuple[int, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -35,6 +37,8 @@ class Variant:
             return "original"
         if self.kind == "word":
             return f"word:{self.word_index}"
+        if self.kind == "words":
+            return "words:" + "+".join(str(i) for i in self.word_indices)
         return f"{self.kind}:{self.level:g}"
 
     @property
@@ -60,6 +64,8 @@ def parse_variant_id(variant_id: str) -> Variant:
     try:
         if kind == "word" and sep:
             return Variant("word", word_index=int(value))
+        if kind == "words" and value:
+            return word_set_variant(int(part) for part in value.split("+"))
         if kind in PARALINGUISTIC_KINDS and sep:
             return Variant(kind, level=float(value))
     except ValueError:
@@ -69,6 +75,12 @@ def parse_variant_id(variant_id: str) -> Variant:
 
 def word_variants(n_words: int) -> list[Variant]:
     return [Variant("word", word_index=i) for i in range(n_words)]
+
+
+def word_set_variant(indices) -> Variant:
+    """The clip with all of ``indices`` masked at once (an empty set is the original)."""
+    ordered = tuple(sorted({int(i) for i in indices}))
+    return Variant("words", word_indices=ordered) if ordered else ORIGINAL
 
 
 def property_of(kind: str, level: float) -> str:
