@@ -14,6 +14,7 @@ from typing import Iterator
 
 import gradio as gr
 
+from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
@@ -22,6 +23,7 @@ from speechxai_core.serving.downloads import write_downloads
 from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
 from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
 from speechxai_core.serving.workspace import Workspace
@@ -233,61 +235,63 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Row():
-            with gr.Column(scale=1):
-                audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
-                transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
-                                        placeholder="Left empty, the words are found automatically; correct them "
-                                                    "here and run again.")
-                words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
-                                     file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
-            with gr.Column(scale=1):
-                model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
-                                    label="Model: a preset, a hub id or a local folder")
-                heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
-                                   placeholder=resolve(default_model).heads or "one head with all classes")
-                with gr.Accordion("Options", open=False):
-                    targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
-                                         placeholder="default: the predicted class · e.g. object=lights")
-                    with gr.Row():
-                        mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
-                        grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
-                    with gr.Row():
-                        pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
-                        pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
-                    properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
-                                                  value=list(PROPERTIES), label="Paralinguistic properties")
-                    aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
-                                          label="Aligner (when no word timings are given)")
-                explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
-                status = gr.HTML(elem_id="status")
-        examples = find_examples(examples_dir)
-        if examples:
-            gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                        label="Example clips")
-        with gr.Column(visible=False, elem_id="results") as results:
-            prediction = gr.HTML(elem_id="prediction")
-            with gr.Row(elem_id="player-bar", equal_height=True):
-                picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
-                player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                  scale=2)
-                caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
-            gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
-                        "red, the word supported the explained class; blue, it worked against it. "
-                        "Click a word to hear the clip with that word masked.")
-            waveform = gr.Plot(show_label=False, elem_id="waveform")
+        with gr.Tab("Explain a clip", elem_id="tab-clip"):
             with gr.Row():
-                transcript_view = gr.HTML(elem_id="transcript-view")
-                word_table = gr.HTML(elem_id="word-table")
-            gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
-                        "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
-                        "level with the largest effect).")
-            paraling_table = gr.HTML(elem_id="paraling-table")
-            heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
-            downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
-                                file_count="multiple", interactive=False, elem_id="downloads")
-        api_result = gr.JSON(visible=False)
-        api_button = gr.Button(visible=False)
+                with gr.Column(scale=1):
+                    audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
+                    transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
+                                            placeholder="Left empty, the words are found automatically; correct them "
+                                                        "here and run again.")
+                    words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
+                                         file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
+                with gr.Column(scale=1):
+                    model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
+                                        label="Model: a preset, a hub id or a local folder")
+                    heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
+                                       placeholder=resolve(default_model).heads or "one head with all classes")
+                    with gr.Accordion("Options", open=False):
+                        targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
+                                             placeholder="default: the predicted class · e.g. object=lights")
+                        with gr.Row():
+                            mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
+                            grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
+                        with gr.Row():
+                            pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
+                            pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
+                        properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
+                                                      value=list(PROPERTIES), label="Paralinguistic properties")
+                        aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
+                                              label="Aligner (when no word timings are given)")
+                    explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
+                    status = gr.HTML(elem_id="status")
+            examples = find_examples(examples_dir)
+            if examples:
+                gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
+                            label="Example clips")
+            with gr.Column(visible=False, elem_id="results") as results:
+                prediction = gr.HTML(elem_id="prediction")
+                with gr.Row(elem_id="player-bar", equal_height=True):
+                    picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
+                    player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
+                                      scale=2)
+                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
+                gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
+                            "red, the word supported the explained class; blue, it worked against it. "
+                            "Click a word to hear the clip with that word masked.")
+                waveform = gr.Plot(show_label=False, elem_id="waveform")
+                with gr.Row():
+                    transcript_view = gr.HTML(elem_id="transcript-view")
+                    word_table = gr.HTML(elem_id="word-table")
+                gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
+                            "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
+                            "level with the largest effect).")
+                paraling_table = gr.HTML(elem_id="paraling-table")
+                heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
+                downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
+                                    file_count="multiple", interactive=False, elem_id="downloads")
+            api_result = gr.JSON(visible=False)
+            api_button = gr.Button(visible=False)
+        dataset_tab(model, heads)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner]
@@ -304,6 +308,45 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
     return demo
+
+
+def open_results(folder: str) -> tuple:
+    """Event: summarise an explain-dataset results folder."""
+    try:
+        return load_summary(allowed_results_folder(folder)).outputs()
+    except (SpeechXAIError, ValueError, OSError) as exc:
+        raise gr.Error(str(exc)) from None
+
+
+def explain_clips(files: list[str] | None, model: str, heads: str, progress=gr.Progress()) -> tuple:
+    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) and summarise."""
+    try:
+        return run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
+            progress((done, total), desc="Explaining clips", unit="clips"))).outputs()
+    except (SpeechXAIError, ValueError, OSError) as exc:
+        raise gr.Error(str(exc)) from None
+
+
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
+    """The Dataset tab: global word, property and faithfulness views of many clips."""
+    with gr.Tab("Dataset", elem_id="tab-dataset"):
+        gr.Markdown(f"Open a `speechxai explain-dataset` results folder, or explain up to {MAX_APP_ITEMS} clips "
+                    "with the model chosen on the first tab (add `NAME.txt` transcripts or `NAME.words.json` "
+                    "timings next to the clips).")
+        with gr.Row():
+            folder = gr.Textbox(label="Results folder on the server", scale=3, elem_id="results-folder")
+            open_button = gr.Button("Open", scale=1, elem_id="open-results")
+        with gr.Row():
+            files = gr.File(file_count="multiple", type="filepath", label="Clips and transcripts", scale=3)
+            run_button = gr.Button("Explain these clips", scale=1, variant="primary")
+        status = gr.Markdown(elem_id="dataset-status")
+        words_plot, paraling_plot, faith_plot = gr.Plot(), gr.Plot(), gr.Plot()
+        tables = [gr.Dataframe(label=label) for label in (
+            "Top words per class", "Paralinguistic attribution", "Faithfulness vs random", "Failed items")]
+        report = gr.File(label="HTML report")
+        outputs = [status, words_plot, paraling_plot, faith_plot, *tables, report]
+        open_button.click(open_results, folder, outputs, api_visibility="private")
+        run_button.click(explain_clips, [files, model, heads], outputs, api_visibility="private")
 
 
 def launch_options(limits: Limits | None = None) -> dict:

@@ -23,7 +23,7 @@ def _clip(i):
 
 
 def make_manifest(folder, n=4, bad=True, no_words=True):
-    """n good clips with word timings, plus a corrupt file and a clip without words or transcript."""
+    """n good clips with word timings, plus a corrupt file and a silent clip without words or transcript."""
     rows = []
     for i in range(n):
         sf.write(folder / f"clip{i}.wav", _clip(i), SR)
@@ -32,7 +32,7 @@ def make_manifest(folder, n=4, bad=True, no_words=True):
         (folder / "broken.wav").write_text("not audio " * 50)
         rows.insert(1, {"path": "broken.wav", "transcript": "turn on"})
     if no_words:
-        sf.write(folder / "nowords.wav", _clip(0), SR)
+        sf.write(folder / "nowords.wav", np.zeros(2 * SR, np.float32), SR)
         rows.append({"path": "nowords.wav"})
     manifest = folder / "manifest.jsonl"
     manifest.write_text("\n".join(json.dumps(r) for r in rows))
@@ -91,7 +91,7 @@ def test_run_records_match_single_explanations_and_errors_do_not_stop_it(tmp_pat
     assert (summary.total, summary.explained, summary.errors) == (6, 6, 2)
     records = {r["id"]: r for r in read_records(tmp_path / "out")}
     assert records["broken.wav"]["status"] == "error" and records["broken.wav"]["error_type"] == "AudioError"
-    assert records["nowords.wav"]["error_type"] == "WordsError" and "needs words" in records["nowords.wav"]["error"]
+    assert "no speech found" in records["nowords.wav"]["error"]
     for i in range(4):
         record = records[f"clip{i}.wav"]
         audio = str(tmp_path / f"clip{i}.wav")

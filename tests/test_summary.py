@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import soundfile as sf
 
 from speechxai_core.dataset import ModelSpec, RunOptions, read_records
 from speechxai_core.dataset.records import RECORDS
@@ -13,6 +14,7 @@ from speechxai_core.dataset.views import load_summary, run_small_dataset
 from speechxai_core.summary import normalize_word, summarize_records
 from speechxai_core.summary_report import faithfulness_table, paralinguistic_table
 
+from .align_fixtures import spoken
 from .conftest import energy_window_model
 from .test_dataset import WORDS, make_manifest
 
@@ -130,8 +132,9 @@ def test_app_views_run_a_small_dataset_and_reload_it(tmp_path):
     for i, name in enumerate(["clip0.wav", "clip0.txt", "clip1.wav", "clip1.words.json"]):
         (uploads / str(i)).mkdir(parents=True)
     files = [uploads / "0" / "clip0.wav", uploads / "2" / "clip1.wav"]
-    for file in files:
-        file.write_bytes((tmp_path / file.name).read_bytes())
+    speech, _ = spoken("turn on lights")  # the transcript is force-aligned to real speech
+    sf.write(files[0], speech.samples, speech.sr)
+    files[1].write_bytes((tmp_path / "clip1.wav").read_bytes())
     (uploads / "1" / "clip0.txt").write_text("turn on lights")
     (uploads / "3" / "clip1.words.json").write_text(json.dumps(WORDS))
     uploaded = run_small_dataset([files[0], uploads / "1" / "clip0.txt", files[1], uploads / "3" / "clip1.words.json"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .align import add_aligner_options, aligner_options
+
 
 def register(commands) -> None:
     ed = commands.add_parser("explain-dataset", help="explain every item of a dataset into a results folder")
@@ -36,6 +38,9 @@ def register(commands) -> None:
     ed.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
     ed.add_argument("--half", action="store_true", help="float16 on GPU")
     ed.add_argument("--max-duration", type=float, default=60.0, help="longest clip accepted, seconds")
+    add_aligner_options(ed)
+    ed.add_argument("--on-align-failure", default="error", choices=["windows", "error"],
+                    help="an item whose words cannot be aligned: record an error (default) or use windows")
     ed.add_argument("--quiet", action="store_true", help="no progress bar")
     ed.set_defaults(run=run)
 
@@ -51,7 +56,8 @@ def run(args) -> int:
         properties=tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES,
         mask=args.mask, pad_before_ms=args.pad_before, pad_after_ms=args.pad_after, seed=args.seed,
         targets=args.target, max_duration=args.max_duration, faithfulness=not args.no_faithfulness,
-        thresholds=args.thresholds, batch_size=args.batch_size,
+        thresholds=args.thresholds, batch_size=args.batch_size, aligner=args.aligner, language=args.language,
+        on_align_failure=args.on_align_failure, align_options=tuple(sorted(aligner_options(args).items())),
     )
     spec = ModelSpec(args.model, args.heads, args.device, args.half)
     bar = ItemProgress(args.quiet)

@@ -18,6 +18,7 @@ from ..audio import load_audio
 from ..errors import SpeechXAIError
 from ..evaluate import evaluate_explanation, get_thresholds
 from ..explain import explain, get_methods
+from ..explain.runner import ALIGN_FAILURE_CHOICES
 from ..models import Classifier, load_model
 from ..perturb.grids import get_grid
 from ..perturb.masking import MaskConfig
@@ -44,6 +45,10 @@ class RunOptions:
     max_duration: float | None = 60.0
     faithfulness: bool = True
     thresholds: str = "deciles"
+    aligner: str = "auto"
+    language: str = "en"
+    on_align_failure: str = "error"
+    align_options: tuple[tuple[str, str | float], ...] = ()
     batch_size: int = 16
 
     def __post_init__(self) -> None:
@@ -52,6 +57,8 @@ class RunOptions:
         get_thresholds(self.thresholds)
         get_methods(self.methods)
         get_grid(self.grid).variants(tuple(self.properties))
+        if self.on_align_failure not in ALIGN_FAILURE_CHOICES:
+            raise ValueError(f"on_align_failure must be one of {', '.join(ALIGN_FAILURE_CHOICES)}")
 
     def settings(self) -> dict:
         """What must match for a resumed run (the batch size does not change results)."""
@@ -101,6 +108,8 @@ def explain_item(item: Item, index: int, classifier: Classifier, engine: Scoring
             methods=options.methods, targets=options.targets,
             mask=MaskConfig(options.mask, options.pad_before_ms, options.pad_after_ms), grid=options.grid,
             properties=options.properties, seed=options.seed, engine=engine, max_duration=options.max_duration,
+            aligner=options.aligner, language=options.language, on_align_failure=options.on_align_failure,
+            align_options=dict(options.align_options),
         )
         faithfulness = None
         if options.faithfulness and result.word_scores:
