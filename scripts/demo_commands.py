@@ -37,6 +37,9 @@ FEEL = {("increase", "heat"): "warmer", ("decrease", "heat"): "colder",
 STATE = {("increase", "heat"): "cold", ("decrease", "heat"): "hot",
          ("increase", "volume"): "quiet", ("decrease", "volume"): "loud"}
 BRING_VERBS = ["bring", "get", "fetch"]
+# Words said around training commands only (held-out phrasings bring their own).
+TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well"]
+TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly"]
 
 # family -> (actions, objects)
 FAMILIES = {
@@ -53,6 +56,8 @@ DEVICE_TEMPLATES = {
         "turn {dir} the {obj} in the {loc}", "turn the {obj} {dir} in the {loc}", "turn {dir} the {loc} {obj}",
         "{loc} {obj} {dir}", "{verb} the {obj} in the {loc}", "in the {loc} turn the {obj} {dir}",
         "can you switch the {loc} {obj} {dir} please", "{verb} the {loc} {obj}",
+        "{obj} {dir} please", "turn {dir} {obj}", "switch {obj} {dir}", "the {loc} {obj} {dir}",
+        "{obj} in the {loc} {dir}", "turn {dir} my {obj}", "could you {verb} the {obj} please",
     ],
     "test": [
         "would you please turn the {obj} {dir}", "put the {obj} {dir} please", "i want the {obj} {dir} in the {loc}",
@@ -64,19 +69,22 @@ TEMPLATES = {
     "level": DEVICE_TEMPLATES,
     "feel": {
         "train": ["make it {feel}", "make it {feel} in the {loc}", "it is too {state}", "it is too {state} in the {loc}",
-                  "{feel} please", "the {loc} is too {state}", "{loc} {feel} please"],
+                  "{feel} please", "the {loc} is too {state}", "{loc} {feel} please",
+                  "make the {loc} {feel}", "can you make it {feel}", "{feel} in the {loc} please"],
         "test": ["a bit {feel} please", "i want it {feel} in the {loc}", "way too {state} in here"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
                   "i need my {obj}", "{obj} please", "{bring} the {obj} from the {loc}",
-                  "{bring} me my {obj} from the {loc}", "could you {bring} the {obj} from the {loc} please"],
+                  "{bring} me my {obj} from the {loc}", "could you {bring} the {obj} from the {loc} please",
+                  "{bring} me some {obj}", "i need the {obj} from the {loc}", "my {obj} please"],
         "test": ["please {bring} my {obj} from the {loc}", "can i have the {obj}", "i would like my {obj} now"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
                   "change the language to {lang}", "switch to {lang}", "set the language to {lang}",
-                  "{lang} please", "use {lang}", "{lang} language"],
+                  "{lang} please", "use {lang}", "{lang} language",
+                  "switch language", "change to {lang}", "set language to {lang}"],
         "test": ["please change my language", "could you switch the language to {lang}", "change my language to {lang}"],
     },
 }
@@ -122,6 +130,10 @@ def sample_command(rng: random.Random, split: str) -> Command:
         location = "none"
         candidates = [t for t in TEMPLATES[family][split] if "{loc}" not in t]
     template = rng.choice(candidates)
+    if split == "train" and rng.random() < 0.3:
+        template = f"{rng.choice(TRAIN_PREFIXES)} {template}"
+    if split == "train" and rng.random() < 0.2:
+        template = f"{template} {rng.choice(TRAIN_SUFFIXES)}"
     return render(template, family, action, obj, location, rng)
 
 

@@ -1,6 +1,6 @@
 """Copies held-out utterances of the demo corpus into the repository.
 
-Usage: python scripts/export_demo_examples.py [--corpus .cache/demo-corpus] [--examples 4] [--eval 30]
+Usage: python scripts/export_demo_examples.py [--corpus .cache/demo-corpus] [--examples 4] [--eval 24]
 
 - ``assets/examples/``: a few clips for the app's example buttons, each a 16 kHz mono 16-bit
   wav named after its text, with its word timings next to it (same stem, ``.json``).
@@ -33,6 +33,11 @@ def pick_examples(records: list[dict], count: int) -> list[dict]:
     return chosen
 
 
+def pick_eval_set(records: list[dict], count: int) -> list[dict]:
+    """The first ``count`` utterances in which at least two slots have a carrying word."""
+    return [r for r in records if sum(i is not None for i in r["carriers"].values()) >= 2][:count]
+
+
 def export_examples(corpus: Path, records: list[dict], out: Path) -> None:
     if out.exists():
         for old in list(out.glob("*.wav")) + list(out.glob("*.json")):
@@ -53,7 +58,7 @@ def export_eval_set(corpus: Path, records: list[dict], out: Path) -> None:
         for index, record in enumerate(records):
             path = f"{index:02d}.flac"
             audio, rate = sf.read(corpus / record["path"], dtype="int16")
-            sf.write(out / path, audio, rate, subtype="PCM_16", format="FLAC")
+            sf.write(out / path, audio, rate, subtype="PCM_16", format="FLAC", compression_level=1.0)
             keep = {key: record[key] for key in ("text", "words", "labels", "carriers", "voice")}
             manifest.write(json.dumps({"path": path, **keep}) + "\n")
     print(f"evaluation set: {len(records)} clips in {out}")
@@ -63,14 +68,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--examples", type=int, default=4)
-    parser.add_argument("--eval", type=int, default=30)
+    parser.add_argument("--eval", type=int, default=24)
     args = parser.parse_args()
     records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
     test = [r for r in records if r["split"] == "test"]
     examples = pick_examples(test, args.examples)
     export_examples(args.corpus, examples, ASSETS / "examples")
     rest = [r for r in test if r not in examples]
-    export_eval_set(args.corpus, rest[-args.eval :], ASSETS / "demo-eval")
+    export_eval_set(args.corpus, pick_eval_set(rest, args.eval), ASSETS / "demo-eval")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Trains the bundled demo model: a tiny Whisper-encoder classifier with three heads.
 
 Usage: python scripts/train_demo_model.py [--corpus .cache/demo-corpus] [--out assets/models/demo-commands]
-       [--minutes 25] [--max-steps 4000]
+       [--minutes 26] [--max-steps 8000]
 
 The 24 logits are one block per slot (action 6, object 14, location 4, like SUPERB's FSC
 model); the loss is the sum of the per-slot cross-entropies. The learning rate follows a
@@ -143,12 +143,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--out", type=Path, default=Path("assets/models/demo-commands"))
-    parser.add_argument("--minutes", type=float, default=25.0, help="wall-clock budget, data loading included")
-    parser.add_argument("--max-steps", type=int, default=3000)
+    parser.add_argument("--minutes", type=float, default=26.0, help="wall-clock budget, data loading included")
+    parser.add_argument("--max-steps", type=int, default=8000)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--hidden", type=int, default=96)
+    parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--log-every", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1, help="1 is fastest on a busy 2-core machine")
