@@ -51,7 +51,8 @@ def main() -> None:
     right.set_xticks(range(len(words)), [w["word"] for w in words])
     right.set_yticks(range(len(slots)), [f"{h.name} = {h.target}" for h in explanation.heads])
     for (row, col), value in np.ndenumerate(scores):
-        right.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8)
+        right.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                   color="white" if abs(value) > 0.6 * limit else "black")
     right.set_title(f"Word LOO scores: \"{' '.join(w['word'] for w in words)}\"", fontsize=10)
     figure.tight_layout()
     args.out.parent.mkdir(parents=True, exist_ok=True)
