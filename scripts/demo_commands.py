@@ -40,8 +40,6 @@ BRING_VERBS = ["bring", "get", "fetch"]
 # Words said around training commands only (held-out phrasings bring their own).
 TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well"]
 TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly"]
-TRAIN_FILLERS = ["just", "really", "actually", "again", "maybe", "kindly", "also", "right", "today", "then",
-                 "um", "uh", "yes", "alright", "so", "soon", "computer", "assistant", "quickly", "all"]
 
 # family -> (actions, objects)
 FAMILIES = {
@@ -136,11 +134,6 @@ def sample_command(rng: random.Random, split: str) -> Command:
         template = f"{rng.choice(TRAIN_PREFIXES)} {template}"
     if split == "train" and rng.random() < 0.2:
         template = f"{template} {rng.choice(TRAIN_SUFFIXES)}"
-    if split == "train" and rng.random() < 0.5:
-        tokens = template.split()
-        for _ in range(rng.randint(1, 2)):
-            tokens.insert(rng.randint(0, len(tokens)), rng.choice(TRAIN_FILLERS))
-        template = " ".join(tokens)
     return render(template, family, action, obj, location, rng)
 
 
