@@ -62,9 +62,9 @@ class HFAudioClassifier(Classifier):
         from .heads import split_probabilities
 
         items = [row[:length] for row, length in zip(waveforms, lengths)]
-        inputs = self.extractor(
-            items, sampling_rate=self.sampling_rate, return_tensors="pt", padding=self.supports_padding
-        )
+        # Spectrogram extractors (AST, Whisper) pad or cut to their own fixed window: leave them their default.
+        padding = {"padding": self.supports_padding} if getattr(self.extractor, "feature_size", 0) == 1 else {}
+        inputs = self.extractor(items, sampling_rate=self.sampling_rate, return_tensors="pt", **padding)
         inputs = {
             key: value.to(self.device, dtype=self.dtype if value.is_floating_point() else value.dtype)
             for key, value in inputs.items()

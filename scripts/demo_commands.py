@@ -1,0 +1,155 @@
+"""The spoken-command grammar of the demo corpus: slots, labels, phrasings, voices.
+
+Slots and labels follow Fluent Speech Commands (action 6, object 14, location 4). Unlike
+FSC's 31 fixed intents, the location is free for every device and delivery command, so
+that no word other than the location word tells the location (and likewise for objects).
+
+A phrasing is a template of tokens; ``{dir}``, ``{verb}``, ``{feel}``, ``{state}`` carry the
+action (``{feel}``/``{state}``, e.g. "warmer", "cold", also carry the object), ``{obj}`` the
+object, ``{loc}`` the location, ``{bring}`` and ``{lang}`` fill in their words.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+ACTIONS = ["activate", "bring", "change language", "deactivate", "decrease", "increase"]
+OBJECTS = [
+    "none", "music", "lights", "volume", "heat", "lamp", "newspaper",
+    "juice", "socks", "Chinese", "shoes", "Korean", "English", "German",
+]
+LOCATIONS = ["none", "kitchen", "bedroom", "washroom"]
+SLOTS = {"action": ACTIONS, "object": OBJECTS, "location": LOCATIONS}
+
+OBJECT_WORDS = {
+    "lights": ["lights", "light"], "lamp": ["lamp"], "music": ["music"], "heat": ["heat", "heating"],
+    "volume": ["volume"], "newspaper": ["newspaper", "paper"], "juice": ["juice"], "socks": ["socks"],
+    "shoes": ["shoes"], "Chinese": ["chinese"], "Korean": ["korean"], "English": ["english"], "German": ["german"],
+}
+DIRECTION = {"activate": "on", "deactivate": "off", "increase": "up", "decrease": "down"}
+VERBS = {
+    "activate": ["activate", "start"], "deactivate": ["deactivate", "stop"],
+    "increase": ["increase", "raise"], "decrease": ["decrease", "lower"],
+}
+FEEL = {("increase", "heat"): "warmer", ("decrease", "heat"): "colder",
+        ("increase", "volume"): "louder", ("decrease", "volume"): "quieter"}
+STATE = {("increase", "heat"): "cold", ("decrease", "heat"): "hot",
+         ("increase", "volume"): "quiet", ("decrease", "volume"): "loud"}
+BRING_VERBS = ["bring", "get", "fetch"]
+# Words said around training commands only (held-out phrasings bring their own).
+TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well"]
+TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly"]
+
+# family -> (actions, objects)
+FAMILIES = {
+    "switch": (["activate", "deactivate"], ["lights", "lamp", "music", "heat"]),
+    "level": (["increase", "decrease"], ["heat", "volume", "music", "lights"]),
+    "feel": (["increase", "decrease"], ["heat", "volume"]),
+    "bring": (["bring"], ["newspaper", "juice", "socks", "shoes"]),
+    "language": (["change language"], ["none", "Chinese", "Korean", "English", "German"]),
+}
+DEVICE_TEMPLATES = {
+    "train": [
+        "turn {dir} the {obj}", "turn the {obj} {dir}", "switch {dir} the {obj}", "switch the {obj} {dir}",
+        "{obj} {dir}", "{verb} the {obj}", "please {verb} the {obj}", "could you turn the {obj} {dir}",
+        "turn {dir} the {obj} in the {loc}", "turn the {obj} {dir} in the {loc}", "turn {dir} the {loc} {obj}",
+        "{loc} {obj} {dir}", "{verb} the {obj} in the {loc}", "in the {loc} turn the {obj} {dir}",
+        "can you switch the {loc} {obj} {dir} please", "{verb} the {loc} {obj}",
+        "{obj} {dir} please", "turn {dir} {obj}", "switch {obj} {dir}", "the {loc} {obj} {dir}",
+        "{obj} in the {loc} {dir}", "turn {dir} my {obj}", "could you {verb} the {obj} please",
+    ],
+    "test": [
+        "would you please turn the {obj} {dir}", "put the {obj} {dir} please", "i want the {obj} {dir} in the {loc}",
+        "{verb} the {loc} {obj} now", "{obj} {dir} in the {loc}",
+    ],
+}
+TEMPLATES = {
+    "switch": DEVICE_TEMPLATES,
+    "level": DEVICE_TEMPLATES,
+    "feel": {
+        "train": ["make it {feel}", "make it {feel} in the {loc}", "it is too {state}", "it is too {state} in the {loc}",
+                  "{feel} please", "the {loc} is too {state}", "{loc} {feel} please",
+                  "make the {loc} {feel}", "can you make it {feel}", "{feel} in the {loc} please"],
+        "test": ["a bit {feel} please", "i want it {feel} in the {loc}", "way too {state} in here"],
+    },
+    "bring": {
+        "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
+                  "i need my {obj}", "{obj} please", "{bring} the {obj} from the {loc}",
+                  "{bring} me my {obj} from the {loc}", "could you {bring} the {obj} from the {loc} please",
+                  "{bring} me some {obj}", "i need the {obj} from the {loc}", "my {obj} please"],
+        "test": ["please {bring} my {obj} from the {loc}", "can i have the {obj}", "i would like my {obj} now"],
+    },
+    "language": {
+        "train": ["change the language", "change language", "switch the language", "language settings",
+                  "change the language to {lang}", "switch to {lang}", "set the language to {lang}",
+                  "{lang} please", "use {lang}", "{lang} language",
+                  "switch language", "change to {lang}", "set language to {lang}"],
+        "test": ["please change my language", "could you switch the language to {lang}", "change my language to {lang}"],
+    },
+}
+
+LANGUAGES = ["en-us", "en", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc", "en-gb-scotland"]
+VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
+            "klatt", "klatt2", "grandpa", "andy", "annie", "benjamin", "linda", "steph", "max"]
+TEST_LANGUAGES = {"en-gb-scotland"}
+TEST_VARIANTS = {"m7", "f4", "benjamin"}
+CARRIER_FIELDS = {"{dir}": ("action",), "{verb}": ("action",), "{feel}": ("action", "object"),
+                  "{state}": ("action", "object"), "{obj}": ("object",), "{lang}": ("object",), "{loc}": ("location",)}
+
+
+@dataclass
+class Command:
+    """One command: its text, labels per slot, and per slot the token index carrying it (or None)."""
+
+    text: str
+    labels: dict[str, str]
+    carriers: dict[str, int | None]
+    family: str
+    template: str
+
+
+def voices(split: str) -> list[str]:
+    """eSpeak NG voices ``language+variant``: test voices use a held-out language or variant."""
+    all_voices = [f"{language}+{variant}" for language in LANGUAGES for variant in VARIANTS]
+    held_out = [v for v in all_voices if v.split("+")[0] in TEST_LANGUAGES or v.split("+")[1] in TEST_VARIANTS]
+    return held_out if split == "test" else [v for v in all_voices if v not in held_out]
+
+
+def sample_command(rng: random.Random, split: str) -> Command:
+    """A random command of the ``split`` (``train`` or ``test``) phrasings; actions are balanced."""
+    action = rng.choice(ACTIONS)
+    family = rng.choice([name for name, (actions, _) in FAMILIES.items() if action in actions])
+    obj = rng.choice(FAMILIES[family][1])
+    location = "none" if family == "language" or rng.random() < 0.4 else rng.choice(LOCATIONS[1:])
+    candidates = [
+        t for t in TEMPLATES[family][split]
+        if ("{loc}" in t) == (location != "none") and (family != "language" or ("{lang}" in t) == (obj != "none"))
+    ]
+    if not candidates:
+        location = "none"
+        candidates = [t for t in TEMPLATES[family][split] if "{loc}" not in t]
+    template = rng.choice(candidates)
+    if split == "train" and rng.random() < 0.3:
+        template = f"{rng.choice(TRAIN_PREFIXES)} {template}"
+    if split == "train" and rng.random() < 0.2:
+        template = f"{template} {rng.choice(TRAIN_SUFFIXES)}"
+    return render(template, family, action, obj, location, rng)
+
+
+def render(template: str, family: str, action: str, obj: str, location: str, rng: random.Random) -> Command:
+    """Fill ``template`` with words for the labels and note which token carries each slot."""
+    fills = {
+        "{dir}": DIRECTION.get(action), "{verb}": rng.choice(VERBS.get(action, [""])),
+        "{feel}": FEEL.get((action, obj)), "{state}": STATE.get((action, obj)),
+        "{obj}": rng.choice(OBJECT_WORDS.get(obj, [""])), "{lang}": rng.choice(OBJECT_WORDS.get(obj, [""])),
+        "{loc}": location, "{bring}": rng.choice(BRING_VERBS),
+    }
+    words, carriers = [], {"action": None, "object": None, "location": None}
+    for index, token in enumerate(template.split()):
+        words.append(fills.get(token) or token)
+        for slot in CARRIER_FIELDS.get(token, ()):
+            carriers[slot] = index
+    if family not in ("switch", "level", "feel"):
+        carriers["action"] = None  # only a direction word carries the action
+    return Command(" ".join(words), {"action": action, "object": obj, "location": location}, carriers, family, template)

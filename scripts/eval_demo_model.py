@@ -1,0 +1,90 @@
+"""Prints the demo model's accuracy per slot on the held-out splits and on real speech,
+and the plausibility rates of word LOO.
+
+Usage: python scripts/eval_demo_model.py [--model demo] [--corpus .cache/demo-corpus]
+       [--real ../shared/data/speech] [--plausibility 300]
+
+Real speech: the recordings of ``--real`` whose transcript fits the slots, labelled below
+by reading the transcript (a slot is left out where the transcript does not tell it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from demo_plausibility import plausibility_rates
+from speechxai_core.audio import load_audio
+from speechxai_core.models import Classifier, load_model
+from speechxai_core.models.presets import PRESETS
+
+REAL_LABELS = {
+    "slu/turn_on_kitchen_lights.wav": {"action": "activate", "object": "lights", "location": "kitchen"},
+    "commands_en/activate_mood_lighting.wav": {"action": "activate", "object": "lights", "location": "none"},
+    "commands_en/turn_on_standing_light.wav": {"action": "activate", "object": "lights", "location": "none"},
+    "commands_en/turn_off_lights_in_the_office.wav": {"action": "deactivate", "object": "lights"},
+    "commands_en/turn_off_all_of_the_lights_in_the_office.wav": {"action": "deactivate", "object": "lights"},
+    "commands_en/set_kitchen_lights_to_green.wav": {"object": "lights", "location": "kitchen"},
+    "commands_en/set_bed_light_brightness_to_50_percent.wav": {"object": "lights"},
+}
+SPLITS = ("test", "test_voices", "test_phrasings")
+
+
+def predict(classifier: Classifier, paths: list[Path]) -> list[dict[str, str]]:
+    """Predicted label per head for each file, one clip at a time (no padding)."""
+    predictions = []
+    for path in paths:
+        clip = load_audio(str(path), classifier.sampling_rate)
+        probabilities = classifier.predict(clip.samples[None], np.array([len(clip.samples)]))
+        predictions.append({h.name: h.labels[int(probabilities[h.name][0].argmax())] for h in classifier.heads})
+    return predictions
+
+
+def accuracy(predictions: list[dict], labels: list[dict]) -> dict[str, tuple[float, int]]:
+    """{slot: (accuracy, count)} over the slots each label dict gives."""
+    result = {}
+    for slot in ("action", "object", "location"):
+        pairs = [(p[slot], l[slot]) for p, l in zip(predictions, labels) if slot in l]
+        if pairs:
+            result[slot] = (sum(p == l for p, l in pairs) / len(pairs), len(pairs))
+    return result
+
+
+def show(title: str, scores: dict[str, tuple[float, int]], results: dict) -> None:
+    print(f"{title}: " + ", ".join(f"{slot} {value:.1%} (n={n})" for slot, (value, n) in scores.items()))
+    results[title] = {slot: {"value": value, "n": n} for slot, (value, n) in scores.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="demo")
+    parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
+    parser.add_argument("--real", type=Path, default=Path("../shared/data/speech"))
+    parser.add_argument("--plausibility", type=int, default=300, help="held-out utterances explained with word LOO")
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    args = parser.parse_args()
+    results: dict = {}
+    classifier = load_model(args.model, heads=PRESETS["demo"].heads)
+    records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
+    for split in SPLITS:
+        chosen = [r for r in records if r["split"] == split]
+        show(f"held-out {split}", accuracy(predict(classifier, [args.corpus / r["path"] for r in chosen]),
+                                           [r["labels"] for r in chosen]), results)
+    if (args.real / "manifest.jsonl").exists():
+        paths = list(REAL_LABELS)
+        predictions = predict(classifier, [args.real / p for p in paths])
+        show("real speech", accuracy(predictions, [REAL_LABELS[p] for p in paths]), results)
+        for path, prediction in zip(paths, predictions):
+            print(f"  {path}: {prediction}")
+    test = [r for r in records if r["split"] == "test"][: args.plausibility]
+    items = [(str(args.corpus / r["path"]), r["words"], r["carriers"]) for r in test]
+    show("plausibility", plausibility_rates(classifier, items), results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The bundled demo model: loads like a hub model, classifies held-out synthetic commands,
+and word LOO puts the highest score on the word that carries each slot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from speechxai_core.audio import load_audio
+from speechxai_core.models import load_model
+from speechxai_core.models.presets import ASSETS, PRESETS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from demo_plausibility import plausibility_rates  # noqa: E402
+
+MODEL_DIR = ASSETS / "models" / "demo-commands"
+EVAL_DIR = ASSETS / "demo-eval"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_model("demo")
+
+
+@pytest.fixture(scope="module")
+def eval_set():
+    return [json.loads(line) for line in open(EVAL_DIR / "manifest.jsonl")]
+
+
+def test_folder_loads_with_auto_classes_and_is_small():
+    from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
+
+    extractor = AutoFeatureExtractor.from_pretrained(MODEL_DIR, local_files_only=True)
+    model = AutoModelForAudioClassification.from_pretrained(MODEL_DIR, local_files_only=True)
+    assert extractor.sampling_rate == 16000
+    assert model.config.num_labels == 24
+    assert model.config.id2label[0] == "activate" and model.config.id2label[23] == "washroom"
+    assert sum(f.stat().st_size for f in MODEL_DIR.iterdir()) < 10 * 1024 * 1024
+
+
+def test_preset_heads_match_the_labels(demo):
+    assert PRESETS["demo"].heads == "action:6,object:14,location:4"
+    assert [head.name for head in demo.heads] == ["action", "object", "location"]
+    assert "change language" in demo.heads[0].labels and "none" in demo.heads[2].labels
+
+
+def test_classifies_held_out_commands(demo, eval_set):
+    """A regression floor on the 24 shipped clips (the 95 % target is measured by
+    scripts/eval_demo_model.py on 600 held-out utterances)."""
+    correct = {"action": 0, "object": 0, "location": 0}
+    for item in eval_set:
+        clip = load_audio(str(EVAL_DIR / item["path"]), demo.sampling_rate)
+        probabilities = demo.predict(clip.samples[None], np.array([len(clip.samples)]))
+        for head in demo.heads:
+            correct[head.name] += head.labels[int(probabilities[head.name][0].argmax())] == item["labels"][head.name]
+    for slot, count in correct.items():
+        assert count / len(eval_set) >= 0.75, f"{slot}: {count}/{len(eval_set)}"
+
+
+@pytest.fixture(scope="module")
+def plausibility(demo, eval_set):
+    items = [(str(EVAL_DIR / item["path"]), item["words"], item["carriers"]) for item in eval_set]
+    return plausibility_rates(demo, items)
+
+
+BELOW_TARGET = pytest.mark.xfail(strict=True, reason="the current demo model ranks the carrying word first in under 90 %")
+
+
+@pytest.mark.parametrize("slot", [pytest.param("action", marks=BELOW_TARGET),
+                                  pytest.param("object", marks=BELOW_TARGET), "location"])
+def test_word_loo_scores_the_carrying_word_highest(plausibility, slot):
+    rate, count = plausibility[slot]
+    assert count >= 5, f"{slot}: only {count} utterances with a carrying word"
+    assert rate >= 0.9, f"{slot}: {rate:.0%} of {count}"
+
+
+def test_examples_are_small_16k_clips_with_fitting_words():
+    clips = sorted((ASSETS / "examples").glob("*.wav"))
+    assert 3 <= len(clips) <= 5
+    for clip in clips:
+        info = sf.info(clip)
+        assert (info.samplerate, info.channels, info.subtype) == (16000, 1, "PCM_16")
+        assert clip.stat().st_size < 200_000
+        words = json.loads(clip.with_suffix(".json").read_text())
+        assert [w["word"] for w in words] and all(0 <= w["start"] < w["end"] <= info.duration for w in words)
+        assert " ".join(w["word"] for w in words) == clip.stem.replace("_", " ")
