@@ -8,6 +8,18 @@ from pathlib import Path
 from .align import add_aligner_options, aligner_options
 
 
+def add_method_options(parser) -> None:
+    """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
+    parser.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
+    parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
+    parser.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
+    parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
+    parser.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
+    parser.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
+    parser.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
+    parser.add_argument("--seed", type=int, default=0)
+
+
 def register(commands) -> None:
     ex = commands.add_parser("explain", help="explain one audio clip")
     ex.add_argument("audio", help="audio file (wav, flac, ogg, mp3, webm, m4a, ...)")
@@ -19,14 +31,7 @@ def register(commands) -> None:
     add_aligner_options(ex)
     ex.add_argument("--on-align-failure", default="windows", choices=["windows", "error"],
                     help="when no words can be aligned: use 0.25 s windows (default) or stop")
-    ex.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
-    ex.add_argument("--target", help="class to explain: CLASS or head=CLASS,head=CLASS (default: predicted)")
-    ex.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
-    ex.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
-    ex.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
-    ex.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
-    ex.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
-    ex.add_argument("--seed", type=int, default=0)
+    add_method_options(ex)
     ex.add_argument("--batch-size", type=int, default=16)
     ex.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
     ex.add_argument("--half", action="store_true", help="float16 on GPU")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from .align import add_aligner_options, aligner_options
+from .explain import add_method_options
 
 
 def register(commands) -> None:
@@ -13,14 +14,7 @@ def register(commands) -> None:
     ed.add_argument("--out", required=True, help="results folder (re-run with the same folder to resume)")
     ed.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
     ed.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
-    ed.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
-    ed.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
-    ed.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
-    ed.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
-    ed.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
-    ed.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
-    ed.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
-    ed.add_argument("--seed", type=int, default=0)
+    add_method_options(ed)
     ed.add_argument("--no-faithfulness", action="store_true", help="skip comprehensiveness/sufficiency")
     ed.add_argument("--thresholds", default="deciles", choices=["deciles", "eraser"],
                     help="faithfulness thresholds: 10%%..100%% (deciles) or ERASER's 1,5,10,20,50%% bins")
