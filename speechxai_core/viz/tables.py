@@ -48,12 +48,17 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
 
 
+def _word_score_heads(explanation: Explanation) -> tuple[list[str], float]:
+    """Heads with word scores (none without words) and the symmetric colour limit over all of them."""
+    heads = [head for head in explanation.head_names if head in explanation.word_scores] if explanation.words else []
+    return heads, symmetric_range(v for head in heads for v in explanation.word_scores[head])
+
+
 def word_table_html(explanation: Explanation) -> str:
     """Words × heads, each cell coloured by its attribution; a click plays that word masked."""
-    heads = [head for head in explanation.head_names if head in explanation.word_scores]
-    if not explanation.words or not heads:
+    heads, limit = _word_score_heads(explanation)
+    if not heads:
         return _placeholder("Word attributions appear here once words are scored.")
-    limit = symmetric_range(v for head in heads for v in explanation.word_scores[head])
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     rows = []
     for i, word in enumerate(explanation.words):
@@ -67,10 +72,9 @@ def word_table_html(explanation: Explanation) -> str:
 
 def transcript_html(explanation: Explanation) -> str:
     """The transcript once per head, each word highlighted by its attribution for that head."""
-    heads = [head for head in explanation.head_names if head in explanation.word_scores]
-    if not explanation.words or not heads:
+    heads, limit = _word_score_heads(explanation)
+    if not heads:
         return _placeholder("The highlighted transcript appears here once words are scored.")
-    limit = symmetric_range(v for head in heads for v in explanation.word_scores[head])
     lines = []
     for head in heads:
         spans = "".join(
