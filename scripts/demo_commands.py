@@ -40,7 +40,17 @@ BRING_VERBS = ["bring", "get", "fetch"]
 # Words said around training commands only (held-out phrasings bring their own).
 TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well"]
 TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly"]
-
+# Frequent English words that tell no slot, dropped at random places into training commands
+# so that the model learns to listen for the carrying words wherever they are.
+FILLER_WORDS = (
+    "the a an and or but so if then of to for with at by from about as into over after i you he she we they "
+    "it me him her us them my your his our their this that these those there here what which who when where "
+    "why how all some any no not just only also very really still again now today tonight soon later be is "
+    "are was were been have has had do does did will would can could should may might must go going come "
+    "see look know think want need like say tell ask give take find let keep one two three first last next "
+    "new old good great nice little big long time day way thing people home room yes okay oh well right "
+    "sure thanks please maybe never always even much many other same"
+).split()
 # family -> (actions, objects)
 FAMILIES = {
     "switch": (["activate", "deactivate"], ["lights", "lamp", "music", "heat"]),
@@ -63,6 +73,10 @@ DEVICE_TEMPLATES = {
         "would you please turn the {obj} {dir}", "put the {obj} {dir} please", "i want the {obj} {dir} in the {loc}",
         "{verb} the {loc} {obj} now", "{obj} {dir} in the {loc}",
     ],
+    "fresh": [
+        "{obj} {dir} now please", "can you turn {dir} the {loc} {obj} for me", "i would like the {obj} {dir}",
+        "please switch {dir} the {obj} in the {loc} right now", "the {obj} in the {loc} {dir} please",
+    ],
 }
 TEMPLATES = {
     "switch": DEVICE_TEMPLATES,
@@ -70,15 +84,20 @@ TEMPLATES = {
     "feel": {
         "train": ["make it {feel}", "make it {feel} in the {loc}", "it is too {state}", "it is too {state} in the {loc}",
                   "{feel} please", "the {loc} is too {state}", "{loc} {feel} please",
-                  "make the {loc} {feel}", "can you make it {feel}", "{feel} in the {loc} please"],
+                  "make the {loc} {feel}", "can you make it {feel}", "{feel} in the {loc} please",
+                  "i am {state}", "it is {state} in the {loc}", "{feel}", "the {loc} should be {feel}"],
         "test": ["a bit {feel} please", "i want it {feel} in the {loc}", "way too {state} in here"],
+        "fresh": ["could you make it a little {feel}", "i think it is too {state} in the {loc}", "{feel} in here please"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
                   "i need my {obj}", "{obj} please", "{bring} the {obj} from the {loc}",
                   "{bring} me my {obj} from the {loc}", "could you {bring} the {obj} from the {loc} please",
-                  "{bring} me some {obj}", "i need the {obj} from the {loc}", "my {obj} please"],
+                  "{bring} me some {obj}", "i need the {obj} from the {loc}", "my {obj} please",
+                  "{bring} {obj}", "{obj} from the {loc} please", "where is my {obj}"],
         "test": ["please {bring} my {obj} from the {loc}", "can i have the {obj}", "i would like my {obj} now"],
+        "fresh": ["could you {bring} my {obj} please", "i need my {obj} from the {loc} now",
+                  "go and {bring} the {obj} from the {loc}"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
@@ -86,9 +105,20 @@ TEMPLATES = {
                   "{lang} please", "use {lang}", "{lang} language",
                   "switch language", "change to {lang}", "set language to {lang}"],
         "test": ["please change my language", "could you switch the language to {lang}", "change my language to {lang}"],
+        "fresh": ["i want to change the language", "switch the language to {lang} please", "can you set it to {lang}"],
     },
 }
 
+# More eSpeak NG variants, for training voices only (the test voices stay those of ``VARIANTS``
+# with a held-out variant or accent). Left out: whispering, robot-effect and novelty voices.
+TRAIN_EXTRA_VARIANTS = [
+    "Alex", "Alicia", "Andrea", "AnxiousAndy", "Denis", "Diogo", "Gene", "Gene2", "Henrique", "Hugo",
+    "Jacky", "Lee", "Marco", "Mario", "Michael", "Mike", "Nguyen", "RicishayMax", "RicishayMax2", "Storm",
+    "adam", "anika", "antonio", "aunty", "belinda", "boris", "caleb", "croak", "david", "ed", "edward",
+    "edward2", "grandma", "gustave", "iven", "iven2", "iven3", "john", "kaukovalta", "klatt3", "klatt4",
+    "klatt5", "klatt6", "m8", "marcelo", "michel", "miguel", "norbert", "pablo", "paul", "pedro", "quincy",
+    "rob", "robert", "sandro", "shelby", "steph2", "steph3", "travis", "victor", "zac",
+]
 LANGUAGES = ["en-us", "en", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc", "en-gb-scotland"]
 VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
             "klatt", "klatt2", "grandpa", "andy", "annie", "benjamin", "linda", "steph", "max"]
@@ -113,7 +143,11 @@ def voices(split: str) -> list[str]:
     """eSpeak NG voices ``language+variant``: test voices use a held-out language or variant."""
     all_voices = [f"{language}+{variant}" for language in LANGUAGES for variant in VARIANTS]
     held_out = [v for v in all_voices if v.split("+")[0] in TEST_LANGUAGES or v.split("+")[1] in TEST_VARIANTS]
-    return held_out if split == "test" else [v for v in all_voices if v not in held_out]
+    if split == "test":
+        return held_out
+    extra = [f"{language}+{variant}" for language in LANGUAGES if language not in TEST_LANGUAGES
+             for variant in TRAIN_EXTRA_VARIANTS]
+    return [v for v in all_voices if v not in held_out] + extra
 
 
 def sample_command(rng: random.Random, split: str) -> Command:
@@ -134,7 +168,17 @@ def sample_command(rng: random.Random, split: str) -> Command:
         template = f"{rng.choice(TRAIN_PREFIXES)} {template}"
     if split == "train" and rng.random() < 0.2:
         template = f"{template} {rng.choice(TRAIN_SUFFIXES)}"
+    if split == "train" and rng.random() < 0.6:
+        template = with_fillers(template, rng)
     return render(template, family, action, obj, location, rng)
+
+
+def with_fillers(template: str, rng: random.Random) -> str:
+    """``template`` with one to three filler words put at random word boundaries."""
+    tokens = template.split()
+    for _ in range(rng.randint(1, 3)):
+        tokens.insert(rng.randint(0, len(tokens)), rng.choice(FILLER_WORDS))
+    return " ".join(tokens)
 
 
 def render(template: str, family: str, action: str, obj: str, location: str, rng: random.Random) -> Command:

@@ -30,7 +30,8 @@ REAL_LABELS = {
     "commands_en/set_kitchen_lights_to_green.wav": {"object": "lights", "location": "kitchen"},
     "commands_en/set_bed_light_brightness_to_50_percent.wav": {"object": "lights"},
 }
-SPLITS = ("test", "test_voices", "test_phrasings")
+SPLITS = ("test", "test_voices", "test_phrasings", "test_fresh")
+PLAUSIBILITY_SPLITS = ("test", "test_fresh")
 
 
 def predict(classifier: Classifier, paths: list[Path]) -> list[dict[str, str]]:
@@ -63,7 +64,8 @@ def main() -> None:
     parser.add_argument("--model", default="demo")
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--real", type=Path, default=Path("../shared/data/speech"))
-    parser.add_argument("--plausibility", type=int, default=300, help="held-out utterances explained with word LOO")
+    parser.add_argument("--plausibility", type=int, default=300,
+                        help="held-out utterances per split explained with word LOO")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     args = parser.parse_args()
     results: dict = {}
@@ -71,6 +73,8 @@ def main() -> None:
     records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
     for split in SPLITS:
         chosen = [r for r in records if r["split"] == split]
+        if not chosen:
+            continue
         show(f"held-out {split}", accuracy(predict(classifier, [args.corpus / r["path"] for r in chosen]),
                                            [r["labels"] for r in chosen]), results)
     if (args.real / "manifest.jsonl").exists():
@@ -79,9 +83,12 @@ def main() -> None:
         show("real speech", accuracy(predictions, [REAL_LABELS[p] for p in paths]), results)
         for path, prediction in zip(paths, predictions):
             print(f"  {path}: {prediction}")
-    test = [r for r in records if r["split"] == "test"][: args.plausibility]
-    items = [(str(args.corpus / r["path"]), r["words"], r["carriers"]) for r in test]
-    show("plausibility", plausibility_rates(classifier, items), results)
+    for split in PLAUSIBILITY_SPLITS:
+        chosen = [r for r in records if r["split"] == split][: args.plausibility]
+        if chosen:
+            items = [(str(args.corpus / r["path"]), r["words"], r["carriers"]) for r in chosen]
+            show("plausibility" if split == "test" else f"plausibility {split}", plausibility_rates(classifier, items),
+                 results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -1,11 +1,13 @@
 """Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG).
 
-Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 12000] [--test 600]
+Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 16000] [--test 600]
 
 Writes 16 kHz mono 16-bit wavs and one ``manifest.jsonl`` (text, words with times, labels
 per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 ``train`` (training voices and phrasings), ``test`` (held-out voices AND phrasings),
-``test_voices`` (held-out voices, training phrasings), ``test_phrasings`` (the reverse).
+``test_voices`` (held-out voices, training phrasings), ``test_phrasings`` (the reverse), and
+``test_fresh`` (held-out voices and a second set of held-out phrasings, "fresh": written
+after the others had guided the model's design, for a final check).
 The same seed gives the same corpus.
 """
 
@@ -26,7 +28,7 @@ from espeak_tts import ESpeak
 SAMPLE_RATE = 16000
 MAX_SECONDS = 4.5
 SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
-          "test_voices": ("test", "train"), "test_phrasings": ("train", "test")}
+          "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh")}
 
 
 def synthesize(engine: ESpeak, rng: random.Random, voice_split: str, phrasing_split: str) -> tuple[np.ndarray, dict]:
@@ -73,7 +75,7 @@ def generate(out: Path, counts: dict[str, int], seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".cache/demo-corpus"))
-    parser.add_argument("--train", type=int, default=12000)
+    parser.add_argument("--train", type=int, default=16000)
     parser.add_argument("--test", type=int, default=600, help="utterances in each held-out split")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
