@@ -48,4 +48,3 @@ class Augmenter:
             power = float(np.mean(audio**2)) / 10 ** (rng.uniform(10, 40) / 10)
             audio += rng.standard_normal(len(audio)).astype(np.float32) * np.sqrt(power)
         return np.clip(audio, -1.0, 1.0), unknown
-
