@@ -1,18 +1,36 @@
-"""Light waveform augmentation for training the demo model.
+"""Light augmentation for training the demo model: a random plan per clip, which
+``demo_features.render`` carries out on the clip's stored mel power.
 
 Word silencing (as word masking does it): often some of the words that carry no slot, so the
 model learns that they do not matter; sometimes one carrying word, whose slot the trainer
 then labels "unknown" (a uniform target), so the model learns it cannot tell that slot
 without its word. Then a small speed change, extra leading silence, gain, and white noise
-at 10-40 dB SNR. Pitch and reverberation are left alone, for the paralinguistic explainer.
+at 10-40 dB SNR. Pitch (beyond what speed moves) and reverberation are left alone, for the
+paralinguistic explainer.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import soxr
+from dataclasses import dataclass
 
-SAMPLE_RATE = 16000
+import numpy as np
+
+SPEEDS = (0.85, 0.925, 1.0, 1.075, 1.15)
+UNCHANGED_SPEED = SPEEDS.index(1.0)
+
+
+@dataclass
+class Plan:
+    """What to do to one clip: play it ``SPEEDS[speed]`` times faster, silence the words
+    ``silenced``, put ``lead`` s of silence before it, apply ``gain_db``, add white noise at
+    ``snr_db`` (None: no noise). ``unknown`` lists the slots whose carrying word is silenced."""
+
+    speed: int = UNCHANGED_SPEED
+    silenced: frozenset[int] = frozenset()
+    unknown: frozenset[str] = frozenset()
+    lead: float = 0.0
+    gain_db: float = 0.0
+    snr_db: float | None = None
 
 
 class Augmenter:
@@ -20,13 +38,9 @@ class Augmenter:
         self.rng = np.random.default_rng(seed)
         self.carrier_rate = carrier_rate
 
-    def __call__(self, audio: np.ndarray, words: list[dict], carriers: dict[str, int | None]) -> tuple[np.ndarray, set[str]]:
-        """The augmented copy of ``audio`` and the slots whose carrying word was silenced.
-
-        ``words``: [{start, end}] in seconds; ``carriers``: {slot: index of its word or None}.
-        """
+    def __call__(self, words: list[dict], carriers: dict[str, int | None]) -> Plan:
+        """A random plan for a clip of ``words`` whose slots ``carriers`` ({slot: word index or None}) carry."""
         rng = self.rng
-        audio = audio.astype(np.float32, copy=True)
         carrying = {i for i in carriers.values() if i is not None}
         others = [i for i in range(len(words)) if i not in carrying]
         silenced: set[int] = set()
@@ -37,14 +51,12 @@ class Augmenter:
             carrier = sorted(carrying)[rng.integers(len(carrying))]
             silenced.add(carrier)
             unknown = {slot for slot, index in carriers.items() if index == carrier}
-        for i in silenced:
-            audio[int(words[i]["start"] * SAMPLE_RATE) : int(words[i]["end"] * SAMPLE_RATE)] = 0.0
-        if rng.random() < 0.6:
-            audio = soxr.resample(audio, SAMPLE_RATE, SAMPLE_RATE / rng.uniform(0.85, 1.15)).astype(np.float32)
-        if rng.random() < 0.5:
-            audio = np.concatenate([np.zeros(int(rng.uniform(0, 0.3) * SAMPLE_RATE), np.float32), audio])
-        audio *= 10 ** (rng.uniform(-10, 6) / 20)
-        if rng.random() < 0.5:
-            power = float(np.mean(audio**2)) / 10 ** (rng.uniform(10, 40) / 10)
-            audio += rng.standard_normal(len(audio)).astype(np.float32) * np.sqrt(power)
-        return np.clip(audio, -1.0, 1.0), unknown
+        changed = [k for k in range(len(SPEEDS)) if k != UNCHANGED_SPEED]
+        return Plan(
+            speed=int(rng.choice(changed)) if rng.random() < 0.6 else UNCHANGED_SPEED,
+            silenced=frozenset(silenced),
+            unknown=frozenset(unknown),
+            lead=float(rng.uniform(0, 0.3)) if rng.random() < 0.5 else 0.0,
+            gain_db=float(rng.uniform(-10, 6)),
+            snr_db=float(rng.uniform(10, 40)) if rng.random() < 0.5 else None,
+        )

@@ -122,6 +122,10 @@ TRAIN_EXTRA_VARIANTS = [
 LANGUAGES = ["en-us", "en", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc", "en-gb-scotland"]
 VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
             "klatt", "klatt2", "grandpa", "andy", "annie", "benjamin", "linda", "steph", "max"]
+# Flite voices (recorded speakers: US male kal16 and rms, Scottish male awb, US female slt)
+# speak this share of the training commands; none is a test voice.
+FLITE_VOICES = ["flite:kal16", "flite:awb", "flite:rms", "flite:slt"]
+FLITE_SHARE = 0.2
 TEST_LANGUAGES = {"en-gb-scotland"}
 TEST_VARIANTS = {"m7", "f4", "benjamin"}
 CARRIER_FIELDS = {"{dir}": ("action",), "{verb}": ("action",), "{feel}": ("action", "object"),
@@ -148,6 +152,13 @@ def voices(split: str) -> list[str]:
     extra = [f"{language}+{variant}" for language in LANGUAGES if language not in TEST_LANGUAGES
              for variant in TRAIN_EXTRA_VARIANTS]
     return [v for v in all_voices if v not in held_out] + extra
+
+
+def pick_voice(rng: random.Random, split: str) -> str:
+    """A voice of ``split``: for training, a Flite voice w.p. ``FLITE_SHARE``, else an eSpeak NG one."""
+    if split == "train" and rng.random() < FLITE_SHARE:
+        return rng.choice(FLITE_VOICES)
+    return rng.choice(voices(split))
 
 
 def sample_command(rng: random.Random, split: str) -> Command:

@@ -1,4 +1,4 @@
-"""Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG).
+"""Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG, Flite).
 
 Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 16000] [--test 600]
 
@@ -22,8 +22,9 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from demo_commands import sample_command, voices
+from demo_commands import pick_voice, sample_command
 from espeak_tts import ESpeak
+from flite_tts import Flite
 
 SAMPLE_RATE = 16000
 MAX_SECONDS = 4.5
@@ -31,10 +32,24 @@ SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
           "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh")}
 
 
-def synthesize(engine: ESpeak, rng: random.Random, voice_split: str, phrasing_split: str) -> tuple[np.ndarray, dict]:
+class Speakers:
+    """Both engines: ``espeak`` voices are ``language+variant``, ``flite`` ones ``flite:name``."""
+
+    def __init__(self) -> None:
+        self.espeak, self.flite = ESpeak(), Flite()
+
+    def synth(self, text: str, voice: str, rate: int, pitch: int, pitch_range: int):
+        """eSpeak's words per minute and pitch (0-100, 50 normal); Flite maps them to a duration
+        stretch (175 / rate) and an F0 factor (0.8 at pitch 25 to 1.25 at 75)."""
+        if voice.startswith("flite:"):
+            return self.flite.synth(text, voice.split(":")[1], stretch=175 / rate, pitch=0.8 + 0.45 * (pitch - 25) / 50)
+        return self.espeak.synth(text, voice, rate=rate, pitch=pitch, pitch_range=pitch_range)
+
+
+def synthesize(engine: Speakers, rng: random.Random, voice_split: str, phrasing_split: str) -> tuple[np.ndarray, dict]:
     """One utterance: int16 samples at 16 kHz (with random leading/trailing silence) and its record."""
     command = sample_command(rng, phrasing_split)
-    voice = rng.choice(voices(voice_split))
+    voice = pick_voice(rng, voice_split)
     rate, pitch, pitch_range = rng.randint(130, 210), rng.randint(25, 75), rng.randint(20, 80)
     speech = engine.synth(command.text, voice, rate=rate, pitch=pitch, pitch_range=pitch_range)
     audio = soxr.resample(speech.samples.astype(np.float32) / 32768.0, speech.sample_rate, SAMPLE_RATE)
@@ -42,6 +57,8 @@ def synthesize(engine: ESpeak, rng: random.Random, voice_split: str, phrasing_sp
     audio = np.concatenate([np.zeros(int(lead * SAMPLE_RATE)), audio, np.zeros(int(tail * SAMPLE_RATE))])
     words = [{**w, "start": round(w["start"] + lead, 3), "end": round(w["end"] + lead, 3)} for w in speech.words]
     token_word = [i for i, w in enumerate(words) for _ in w["word"].split()]
+    if len(token_word) != len(command.text.split()):
+        raise RuntimeError(f"{voice} returned words {[w['word'] for w in words]} for '{command.text}'")
     record = {
         "text": command.text, "words": words, "labels": command.labels,
         "carriers": {slot: None if index is None else token_word[index] for slot, index in command.carriers.items()},
@@ -54,7 +71,7 @@ def synthesize(engine: ESpeak, rng: random.Random, voice_split: str, phrasing_sp
 
 def generate(out: Path, counts: dict[str, int], seed: int) -> None:
     """Writes ``counts[split]`` utterances per split under ``out`` and the manifest."""
-    engine = ESpeak()
+    engine = Speakers()
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "manifest.jsonl", "w") as manifest:
         for split_index, (split, count) in enumerate(counts.items()):

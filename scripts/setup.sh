@@ -14,7 +14,7 @@ if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q -r requirements.txt -e ".[test]"
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     missing=""
-    for pkg in espeak-ng ffmpeg chromium; do
+    for pkg in espeak-ng libflite1 ffmpeg chromium; do
       dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
     done
     if [ -n "$missing" ]; then

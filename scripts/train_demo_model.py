@@ -1,7 +1,7 @@
 """Trains the bundled demo model: a tiny Whisper-encoder classifier with three heads.
 
 Usage: python scripts/train_demo_model.py [--corpus .cache/demo-corpus] [--out assets/models/demo-commands]
-       [--minutes 29] [--max-steps 18400]
+       [--minutes 29] [--max-steps 27200]
 
 The 24 logits are one block per slot (action 6, object 14, location 4, like SUPERB's FSC
 model); the loss is the sum of the per-slot cross-entropies, against a uniform target for a
@@ -26,6 +26,7 @@ import torch
 from transformers import WhisperConfig, WhisperFeatureExtractor, WhisperForAudioClassification
 
 from demo_augment import Augmenter
+from demo_features import ClipBank, MelFeatures, render
 from demo_commands import SLOTS
 
 LABELS = [label for labels in SLOTS.values() for label in labels]
@@ -61,9 +62,14 @@ def slot_accuracy(logits: torch.Tensor, y: torch.Tensor) -> list[float]:
     return [float((logits[:, a:b].argmax(1) == y[:, k]).float().mean()) for k, (a, b) in enumerate(BLOCKS)]
 
 
+def feature_extractor() -> WhisperFeatureExtractor:
+    """64 log-mel bins every 30 ms over 5 s."""
+    return WhisperFeatureExtractor(feature_size=64, hop_length=480, chunk_length=5, n_fft=512)
+
+
 def build(args: argparse.Namespace) -> tuple[WhisperFeatureExtractor, WhisperForAudioClassification]:
-    """64 log-mel bins every 30 ms over 5 s; two conv layers, then a small transformer, mean pooling."""
-    extractor = WhisperFeatureExtractor(feature_size=64, hop_length=480, chunk_length=5, n_fft=512)
+    """The feature extractor; two conv layers, then a small transformer, mean pooling."""
+    extractor = feature_extractor()
     config = WhisperConfig(
         num_mel_bins=64, max_source_positions=extractor.nb_max_frames // 2, d_model=args.hidden,
         encoder_layers=args.layers, encoder_attention_heads=4, encoder_ffn_dim=args.hidden * 2,
@@ -88,31 +94,29 @@ def evaluate(model, inputs: torch.Tensor, y: torch.Tensor) -> list[float]:
     return slot_accuracy(logits, y)
 
 
-class AugmentedBatches(torch.utils.data.IterableDataset):
+def augmented_batches(records: list[dict], extractor: WhisperFeatureExtractor, args: argparse.Namespace):
     """Endless batches (log-mel features, class per slot, slot unknown) of augmented training
-    clips, epoch after epoch of a seeded shuffle; made in a worker process while the model trains."""
-
-    def __init__(self, records: list[dict], extractor: WhisperFeatureExtractor, args: argparse.Namespace) -> None:
-        self.records, self.extractor, self.args = records, extractor, args
-
-    def __iter__(self):
-        torch.set_num_threads(1)
-        rng = np.random.default_rng(self.args.seed)
-        augment = Augmenter(self.args.seed, self.args.carrier_rate)
-        y, size = targets(self.records), self.args.batch
-        while True:
-            order = rng.permutation(len(self.records))
-            for start in range(0, len(order) - size + 1, size):
-                index = order[start : start + size]
-                augmented = [augment(self.records[j]["audio"], self.records[j]["words"], self.records[j]["carriers"])
-                             for j in index]
-                unknown = torch.tensor([[slot in silenced for slot in SLOTS] for _, silenced in augmented])
-                yield features(self.extractor, [audio for audio, _ in augmented]), y[index], unknown
+    clips, epoch after epoch of a seeded shuffle. Each clip's mel power at every speed is
+    computed first; augmenting then works on it (``demo_features``)."""
+    rng = np.random.default_rng(args.seed)
+    augment = Augmenter(args.seed, args.carrier_rate)
+    mel = MelFeatures(extractor)
+    bank, noise = ClipBank(mel, [r["audio"] for r in records]), mel.white_noise(16, args.seed)
+    y, size = targets(records), args.batch
+    while True:
+        order = rng.permutation(len(records))
+        for start in range(0, len(order) - size + 1, size):
+            index = order[start : start + size].tolist()
+            plans = [augment(records[j]["words"], records[j]["carriers"]) for j in index]
+            unknown = torch.tensor([[slot in plan.unknown for slot in SLOTS] for plan in plans])
+            inputs = render(mel, bank, index, plans, [records[j]["words"] for j in index], noise, rng)
+            yield inputs, y[index], unknown
 
 
 def train(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # tiny values late in training otherwise slow every step by half
     began = time.time()
     records = read_corpus(args.corpus, "train")
     held = len(records) // 20
@@ -123,9 +127,9 @@ def train(args: argparse.Namespace) -> None:
     print(f"{len(train_records)} training clips; {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M parameters",
           flush=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
-    batches = iter(torch.utils.data.DataLoader(
-        AugmentedBatches(train_records, extractor, args), batch_size=None, num_workers=args.workers,
-        **({"prefetch_factor": 8} if args.workers else {})))
+    batches = augmented_batches(train_records, extractor, args)
+    next(batches)
+    print(f"clip bank ready after {(time.time() - began) / 60:.1f} min", flush=True)
     budget = args.minutes * 60
     step, seen, total = 0, 0, 0.0
     model.train()
@@ -163,7 +167,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--out", type=Path, default=Path("assets/models/demo-commands"))
     parser.add_argument("--minutes", type=float, default=29.0, help="wall-clock budget, data loading included")
-    parser.add_argument("--max-steps", type=int, default=18400)
+    parser.add_argument("--max-steps", type=int, default=27200)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--warmup", type=int, default=100)
@@ -172,8 +176,7 @@ def main() -> None:
     parser.add_argument("--carrier-rate", type=float, default=0.1,
                         help="share of clips whose carrying word is silenced and its slot labelled unknown")
     parser.add_argument("--log-every", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads of the model (1 is fastest on 2 cores)")
-    parser.add_argument("--workers", type=int, default=1, help="processes that augment clips and compute features")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
     parser.add_argument("--seed", type=int, default=0)
     train(parser.parse_args())
 

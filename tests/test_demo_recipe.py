@@ -1,6 +1,7 @@
 """The recipe of the demo model: the command grammar keeps its held-out phrasings and voices
-out of training and points at the right carrying words; augmentation and loss treat a
-silenced carrying word as an unknown slot."""
+out of training and points at the right carrying words; augmenting in the mel-power domain
+gives the extractor's features; augmentation and loss treat a silenced carrying word as an
+unknown slot."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import demo_commands as grammar  # noqa: E402
-from demo_augment import SAMPLE_RATE, Augmenter  # noqa: E402
-from train_demo_model import BLOCKS, slot_loss  # noqa: E402
+import soxr  # noqa: E402
+from demo_augment import SPEEDS, Augmenter, Plan  # noqa: E402
+from demo_features import SAMPLE_RATE, ClipBank, MelFeatures, render  # noqa: E402
+from train_demo_model import BLOCKS, feature_extractor, features, slot_loss  # noqa: E402
 
 CARRIER_WORDS = (
     {w for words in grammar.OBJECT_WORDS.values() for w in words}
@@ -33,6 +36,11 @@ def test_held_out_phrasings_and_voices_never_reach_training():
         command = grammar.sample_command(rng, "test")
         assert command.template in grammar.TEMPLATES[command.family]["test"]
     assert not set(grammar.voices("test")) & set(grammar.voices("train"))
+    test_picks = {grammar.pick_voice(rng, "test") for _ in range(500)}
+    assert test_picks <= set(grammar.voices("test"))
+    train_picks = [grammar.pick_voice(rng, "train") for _ in range(2000)]
+    assert set(train_picks) <= set(grammar.voices("train")) | set(grammar.FLITE_VOICES)
+    assert abs(np.mean([v.startswith("flite:") for v in train_picks]) - grammar.FLITE_SHARE) < 0.03
     assert all(v.split("+")[0] in grammar.TEST_LANGUAGES or v.split("+")[1] in grammar.TEST_VARIANTS
                for v in grammar.voices("test"))
 
@@ -73,40 +81,79 @@ def test_carriers_point_at_their_words_with_fillers_around():
 
 
 TONES = (300.0, 1000.0, 3000.0)
+EXTRACTOR = feature_extractor()
+FRAME = EXTRACTOR.hop_length / SAMPLE_RATE  # s
 
 
-def _three_tone_words():
-    """Three 0.4 s "words", each a tone of its own frequency, after 0.1 s of silence."""
-    t = np.arange(int(0.4 * SAMPLE_RATE)) / SAMPLE_RATE
-    gap = np.zeros(int(0.1 * SAMPLE_RATE))
+@pytest.fixture(scope="module")
+def tone_clip():
+    """Three 0.42 s "words", each a tone of its own frequency, after 0.12 s of silence; the
+    demo extractor split in two; the clip's bank; a white-noise bank."""
+    t = np.arange(int(0.42 * SAMPLE_RATE)) / SAMPLE_RATE
+    gap = np.zeros(int(0.12 * SAMPLE_RATE))
     audio = np.concatenate([gap, *[0.3 * np.sin(2 * np.pi * f * t) for f in TONES], gap]).astype(np.float32)
-    return audio, [{"start": 0.1 + 0.4 * i, "end": 0.5 + 0.4 * i} for i in range(3)]
+    words = [{"start": 0.12 + 0.42 * i, "end": 0.54 + 0.42 * i} for i in range(3)]
+    mel = MelFeatures(EXTRACTOR)
+    return audio, words, EXTRACTOR, mel, ClipBank(mel, [audio]), mel.white_noise(4)
 
 
-def _audible(audio: np.ndarray, frequency: float) -> bool:
-    """Whether the band within 20 % of ``frequency`` (speed changes move it) holds 5 % of the energy."""
-    power = np.abs(np.fft.rfft(audio)) ** 2
-    band = np.abs(np.fft.rfftfreq(len(audio), 1 / SAMPLE_RATE) - frequency) < 0.2 * frequency
-    return power[band].sum() / power.sum() > 0.05
+def _render(tone_clip, plan: Plan) -> np.ndarray:
+    audio, words, _, mel, bank, noise = tone_clip
+    return render(mel, bank, [0], [plan], [words], noise, np.random.default_rng(0))[0].numpy()
 
 
-def test_a_silenced_carrier_makes_its_slots_unknown():
-    audio, words = _three_tone_words()
+def _audible(features: np.ndarray, words: list[dict], index: int, plan: Plan) -> bool:
+    """Whether, in the mel bands of word ``index``'s tone (speed moves it by up to 15 %), the
+    word's middle frames (where ``plan`` put them) rise 0.5 above the clip's leading silence."""
+    hertz = np.linspace(0, SAMPLE_RATE / 2, EXTRACTOR.mel_filters.shape[0])
+    bands = np.flatnonzero(EXTRACTOR.mel_filters[np.abs(hertz - TONES[index]) < 0.2 * TONES[index]].max(axis=0) > 0)
+    shift = round(plan.lead / FRAME)
+    start, end = (shift + round(words[index][key] / SPEEDS[plan.speed] / FRAME) for key in ("start", "end"))
+    level = features[bands][:, start + 2 : end - 2].mean(axis=1)
+    silence = features[bands][:, shift : shift + 2].max(axis=1)
+    return bool((level > silence + 0.5).any())
+
+
+def test_rendered_features_are_the_extractors_features_of_the_changed_audio(tone_clip):
+    audio, words, extractor, *_ = tone_clip
+    assert np.abs(_render(tone_clip, Plan()) - features(extractor, [audio])[0].numpy()).max() < 2e-3
+    fast = SPEEDS.index(1.15)
+    resampled = soxr.resample(audio, SAMPLE_RATE, SAMPLE_RATE / SPEEDS[fast])
+    assert np.abs(_render(tone_clip, Plan(speed=fast)) - features(extractor, [resampled])[0].numpy()).max() < 2e-3
+    lead = 4 * FRAME
+    changed = audio.copy()
+    changed[int(words[2]["start"] * SAMPLE_RATE) : int(words[2]["end"] * SAMPLE_RATE)] = 0.0
+    changed = np.concatenate([np.zeros(round(lead * SAMPLE_RATE), np.float32), changed]) * 10 ** (-6 / 20)
+    difference = np.abs(_render(tone_clip, Plan(silenced=frozenset({2}), lead=lead, gain_db=-6.0))
+                        - features(extractor, [changed])[0].numpy()).max(axis=0)
+    assert (difference > 2e-3).sum() <= 2  # the silenced word's two edge frames, where the window straddles
+    noisy = changed + np.random.default_rng(1).standard_normal(len(changed)).astype(np.float32) * np.sqrt(
+        np.mean(audio**2) * 10 ** (-6 / 10) / 10 ** (20 / 10))
+    gap = (_render(tone_clip, Plan(silenced=frozenset({2}), lead=lead, gain_db=-6.0, snr_db=20.0))
+           - features(extractor, [noisy])[0].numpy())
+    assert abs(gap.mean()) < 0.02 and np.abs(gap).mean() < 0.05
+
+
+def test_a_silenced_carrier_makes_its_slots_unknown(tone_clip):
+    words = tone_clip[1]
     augment = Augmenter(seed=1, carrier_rate=1.0)
     for _ in range(20):
-        augmented, unknown = augment(audio, words, {"action": 1, "object": 1, "location": None})
-        assert unknown == {"action", "object"}
-        assert not _audible(augmented, TONES[1])
+        plan = augment(words, {"action": 1, "object": 1, "location": None})
+        assert plan.unknown == {"action", "object"} and 1 in plan.silenced
+        assert not _audible(_render(tone_clip, plan), words, 1, plan)
 
 
-def test_only_words_that_carry_nothing_are_silenced_otherwise():
-    audio, words = _three_tone_words()
+def test_only_words_that_carry_nothing_are_silenced_otherwise(tone_clip):
+    words = tone_clip[1]
     augment = Augmenter(seed=2, carrier_rate=0.0)
     silenced_others = 0
     for _ in range(40):
-        augmented, unknown = augment(audio, words, {"action": 1, "object": None, "location": None})
-        assert unknown == set() and _audible(augmented, TONES[1])
-        silenced_others += not (_audible(augmented, TONES[0]) and _audible(augmented, TONES[2]))
+        plan = augment(words, {"action": 1, "object": None, "location": None})
+        rendered = _render(tone_clip, plan)
+        assert plan.unknown == set() and _audible(rendered, words, 1, plan)
+        heard = [_audible(rendered, words, i, plan) for i in (0, 2)]
+        assert heard == [i not in plan.silenced for i in (0, 2)]
+        silenced_others += not all(heard)
     assert 5 <= silenced_others <= 35
 
 
