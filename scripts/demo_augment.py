@@ -34,7 +34,7 @@ class Plan:
 
 
 class Augmenter:
-    def __init__(self, seed: int = 0, carrier_rate: float = 0.1) -> None:
+    def __init__(self, seed: int = 0, carrier_rate: float = 0.25) -> None:
         self.rng = np.random.default_rng(seed)
         self.carrier_rate = carrier_rate
 

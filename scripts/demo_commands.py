@@ -51,6 +51,11 @@ FILLER_WORDS = (
     "new old good great nice little big long time day way thing people home room yes okay oh well right "
     "sure thanks please maybe never always even much many other same"
 ).split()
+# Words that sound like a word carrying the action ("want", "one" ~ "on", "now", "town" ~ "down",
+# "cup" ~ "up", "hold" ~ "cold", "cloud" ~ "loud", …): this share of the fillers is drawn from
+# them, so that the model learns to tell them from the carrying words.
+SOUND_ALIKES = "want one won gone now how town cup stuff of soft hold told lot not cloud allowed quite water".split()
+SOUND_ALIKE_SHARE = 0.25
 # family -> (actions, objects)
 FAMILIES = {
     "switch": (["activate", "deactivate"], ["lights", "lamp", "music", "heat"]),
@@ -185,10 +190,11 @@ def sample_command(rng: random.Random, split: str) -> Command:
 
 
 def with_fillers(template: str, rng: random.Random) -> str:
-    """``template`` with one to three filler words put at random word boundaries."""
+    """``template`` with one to three filler words (or sound-alikes) put at random word boundaries."""
     tokens = template.split()
     for _ in range(rng.randint(1, 3)):
-        tokens.insert(rng.randint(0, len(tokens)), rng.choice(FILLER_WORDS))
+        words = SOUND_ALIKES if rng.random() < SOUND_ALIKE_SHARE else FILLER_WORDS
+        tokens.insert(rng.randint(0, len(tokens)), rng.choice(words))
     return " ".join(tokens)
 
 

@@ -1,7 +1,7 @@
 """Trains the bundled demo model: a tiny Whisper-encoder classifier with three heads.
 
 Usage: python scripts/train_demo_model.py [--corpus .cache/demo-corpus] [--out assets/models/demo-commands]
-       [--minutes 29] [--max-steps 27200]
+       [--minutes 29] [--max-steps 27000]
 
 The 24 logits are one block per slot (action 6, object 14, location 4, like SUPERB's FSC
 model); the loss is the sum of the per-slot cross-entropies, against a uniform target for a
@@ -167,13 +167,13 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--out", type=Path, default=Path("assets/models/demo-commands"))
     parser.add_argument("--minutes", type=float, default=29.0, help="wall-clock budget, data loading included")
-    parser.add_argument("--max-steps", type=int, default=27200)
+    parser.add_argument("--max-steps", type=int, default=27000)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--carrier-rate", type=float, default=0.1,
+    parser.add_argument("--carrier-rate", type=float, default=0.25,
                         help="share of clips whose carrying word is silenced and its slot labelled unknown")
     parser.add_argument("--log-every", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2, help="torch threads")
