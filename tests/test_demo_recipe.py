@@ -98,7 +98,7 @@ def tone_clip():
 
 
 def _render(tone_clip, plan: Plan) -> np.ndarray:
-    audio, words, _, mel, bank, noise = tone_clip
+    _, words, _, mel, bank, noise = tone_clip
     return render(mel, bank, [0], [plan], [words], noise, np.random.default_rng(0))[0].numpy()
 
 
