@@ -17,6 +17,7 @@ import numpy as np
 
 SPEEDS = (0.85, 0.925, 1.0, 1.075, 1.15)
 UNCHANGED_SPEED = SPEEDS.index(1.0)
+CHANGED_SPEEDS = [k for k in range(len(SPEEDS)) if k != UNCHANGED_SPEED]
 
 
 @dataclass
@@ -51,9 +52,8 @@ class Augmenter:
             carrier = sorted(carrying)[rng.integers(len(carrying))]
             silenced.add(carrier)
             unknown = {slot for slot, index in carriers.items() if index == carrier}
-        changed = [k for k in range(len(SPEEDS)) if k != UNCHANGED_SPEED]
         return Plan(
-            speed=int(rng.choice(changed)) if rng.random() < 0.6 else UNCHANGED_SPEED,
+            speed=int(rng.choice(CHANGED_SPEEDS)) if rng.random() < 0.6 else UNCHANGED_SPEED,
             silenced=frozenset(silenced),
             unknown=frozenset(unknown),
             lead=float(rng.uniform(0, 0.3)) if rng.random() < 0.5 else 0.0,
