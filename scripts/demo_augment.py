@@ -4,7 +4,8 @@
 Word silencing (as word masking does it): often some of the words that carry no slot, so the
 model learns that they do not matter; sometimes one carrying word, whose slot the trainer
 then labels "unknown" (a uniform target), so the model learns it cannot tell that slot
-without its word. Then a small speed change, extra leading silence, gain, and white noise
+without its word. Then a small speed change, a vocal-tract-length warp of the frequency
+axis (×0.9-1.1, another speaker's formants), extra leading silence, gain, and white noise
 at 10-40 dB SNR. Pitch (beyond what speed moves) and reverberation are left alone, for the
 paralinguistic explainer.
 """
@@ -23,12 +24,14 @@ CHANGED_SPEEDS = [k for k in range(len(SPEEDS)) if k != UNCHANGED_SPEED]
 @dataclass
 class Plan:
     """What to do to one clip: play it ``SPEEDS[speed]`` times faster, silence the words
-    ``silenced``, put ``lead`` s of silence before it, apply ``gain_db``, add white noise at
-    ``snr_db`` (None: no noise). ``unknown`` lists the slots whose carrying word is silenced."""
+    ``silenced``, stretch its frequency axis by ``warp``, put ``lead`` s of silence before it,
+    apply ``gain_db``, add white noise at ``snr_db`` (None: no noise). ``unknown`` lists the
+    slots whose carrying word is silenced."""
 
     speed: int = UNCHANGED_SPEED
     silenced: frozenset[int] = frozenset()
     unknown: frozenset[str] = frozenset()
+    warp: float = 1.0
     lead: float = 0.0
     gain_db: float = 0.0
     snr_db: float | None = None
@@ -56,6 +59,7 @@ class Augmenter:
             speed=int(rng.choice(CHANGED_SPEEDS)) if rng.random() < 0.6 else UNCHANGED_SPEED,
             silenced=frozenset(silenced),
             unknown=frozenset(unknown),
+            warp=float(rng.uniform(0.9, 1.1)) if rng.random() < 0.6 else 1.0,
             lead=float(rng.uniform(0, 0.3)) if rng.random() < 0.5 else 0.0,
             gain_db=float(rng.uniform(-10, 6)),
             snr_db=float(rng.uniform(10, 40)) if rng.random() < 0.5 else None,

@@ -38,8 +38,9 @@ STATE = {("increase", "heat"): "cold", ("decrease", "heat"): "hot",
          ("increase", "volume"): "quiet", ("decrease", "volume"): "loud"}
 BRING_VERBS = ["bring", "get", "fetch"]
 # Words said around training commands only (held-out phrasings bring their own).
-TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well"]
-TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly"]
+TRAIN_PREFIXES = ["hey", "okay", "hello", "so", "well", "i want", "i guess", "now", "listen", "um"]
+TRAIN_SUFFIXES = ["please", "thanks", "thank you", "for me", "quickly", "right now", "in here", "if you can",
+                  "at once", "right away"]
 # Frequent English words that tell no slot, dropped at random places into training commands
 # so that the model learns to listen for the carrying words wherever they are.
 FILLER_WORDS = (
@@ -73,6 +74,10 @@ DEVICE_TEMPLATES = {
         "can you switch the {loc} {obj} {dir} please", "{verb} the {loc} {obj}",
         "{obj} {dir} please", "turn {dir} {obj}", "switch {obj} {dir}", "the {loc} {obj} {dir}",
         "{obj} in the {loc} {dir}", "turn {dir} my {obj}", "could you {verb} the {obj} please",
+        "turn the {obj} {dir} right now", "can you {verb} the {obj}", "{verb} the {obj} right now",
+        "i want you to turn the {obj} {dir}", "i would like you to {verb} the {obj} in the {loc}",
+        "let us turn the {obj} {dir}", "time to turn the {obj} {dir}", "{loc} {obj} {dir} now",
+        "the {obj} should be {dir}", "in the {loc} the {obj} should be {dir}",
     ],
     "test": [
         "would you please turn the {obj} {dir}", "put the {obj} {dir} please", "i want the {obj} {dir} in the {loc}",
@@ -82,6 +87,11 @@ DEVICE_TEMPLATES = {
         "{obj} {dir} now please", "can you turn {dir} the {loc} {obj} for me", "i would like the {obj} {dir}",
         "please switch {dir} the {obj} in the {loc} right now", "the {obj} in the {loc} {dir} please",
     ],
+    "final": [
+        "go ahead and turn {dir} the {obj}", "could you {verb} the {obj} now", "i need the {obj} {dir} please",
+        "the {obj} {dir} in the {loc} thanks", "please {verb} the {obj} in the {loc} for me",
+        "hey turn the {loc} {obj} {dir}",
+    ],
 }
 TEMPLATES = {
     "switch": DEVICE_TEMPLATES,
@@ -90,27 +100,40 @@ TEMPLATES = {
         "train": ["make it {feel}", "make it {feel} in the {loc}", "it is too {state}", "it is too {state} in the {loc}",
                   "{feel} please", "the {loc} is too {state}", "{loc} {feel} please",
                   "make the {loc} {feel}", "can you make it {feel}", "{feel} in the {loc} please",
-                  "i am {state}", "it is {state} in the {loc}", "{feel}", "the {loc} should be {feel}"],
+                  "i am {state}", "it is {state} in the {loc}", "{feel}", "the {loc} should be {feel}",
+                  "it is so {state}", "it is so {state} in the {loc}", "i would like it {feel}", "{feel} now",
+                  "it is too {state} here", "can the {loc} be {feel}", "it is really {state} in the {loc}",
+                  "it is {state} in here"],
         "test": ["a bit {feel} please", "i want it {feel} in the {loc}", "way too {state} in here"],
         "fresh": ["could you make it a little {feel}", "i think it is too {state} in the {loc}", "{feel} in here please"],
+        "final": ["it is getting too {state}", "can it be {feel} in the {loc}", "make the {loc} a bit {feel}",
+                  "it is much too {state}", "could it be {feel}"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
                   "i need my {obj}", "{obj} please", "{bring} the {obj} from the {loc}",
                   "{bring} me my {obj} from the {loc}", "could you {bring} the {obj} from the {loc} please",
                   "{bring} me some {obj}", "i need the {obj} from the {loc}", "my {obj} please",
-                  "{bring} {obj}", "{obj} from the {loc} please", "where is my {obj}"],
+                  "{bring} {obj}", "{obj} from the {loc} please", "where is my {obj}",
+                  "can you {bring} me the {obj}", "i want my {obj}", "i would like the {obj} please",
+                  "{bring} the {obj} now", "{bring} me the {obj} from the {loc} now", "the {obj} from the {loc} please"],
         "test": ["please {bring} my {obj} from the {loc}", "can i have the {obj}", "i would like my {obj} now"],
         "fresh": ["could you {bring} my {obj} please", "i need my {obj} from the {loc} now",
                   "go and {bring} the {obj} from the {loc}"],
+        "final": ["would you {bring} me the {obj}", "{bring} the {obj} over from the {loc}",
+                  "can you {bring} the {obj} from the {loc} for me", "i would love some {obj}"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
                   "change the language to {lang}", "switch to {lang}", "set the language to {lang}",
                   "{lang} please", "use {lang}", "{lang} language",
-                  "switch language", "change to {lang}", "set language to {lang}"],
+                  "switch language", "change to {lang}", "set language to {lang}",
+                  "different language please", "switch the language now", "i want {lang}", "change it to {lang}",
+                  "speak {lang}", "{lang} now"],
         "test": ["please change my language", "could you switch the language to {lang}", "change my language to {lang}"],
         "fresh": ["i want to change the language", "switch the language to {lang} please", "can you set it to {lang}"],
+        "final": ["i would like a different language", "language change please", "can we switch to {lang}",
+                  "make the language {lang}", "please use {lang} from now on"],
     },
 }
 
@@ -167,7 +190,8 @@ def pick_voice(rng: random.Random, split: str) -> str:
 
 
 def sample_command(rng: random.Random, split: str) -> Command:
-    """A random command of the ``split`` (``train`` or ``test``) phrasings; actions are balanced."""
+    """A random command of the ``split`` phrasings (``train``, or the held-out ``test``, ``fresh``
+    or ``final``); actions are balanced."""
     action = rng.choice(ACTIONS)
     family = rng.choice([name for name, (actions, _) in FAMILIES.items() if action in actions])
     obj = rng.choice(FAMILIES[family][1])
@@ -180,9 +204,9 @@ def sample_command(rng: random.Random, split: str) -> Command:
         location = "none"
         candidates = [t for t in TEMPLATES[family][split] if "{loc}" not in t]
     template = rng.choice(candidates)
-    if split == "train" and rng.random() < 0.3:
+    if split == "train" and rng.random() < 0.4:
         template = f"{rng.choice(TRAIN_PREFIXES)} {template}"
-    if split == "train" and rng.random() < 0.2:
+    if split == "train" and rng.random() < 0.35:
         template = f"{template} {rng.choice(TRAIN_SUFFIXES)}"
     if split == "train" and rng.random() < 0.6:
         template = with_fillers(template, rng)

@@ -5,9 +5,10 @@ Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 16
 Writes 16 kHz mono 16-bit wavs and one ``manifest.jsonl`` (text, words with times, labels
 per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 ``train`` (training voices and phrasings), ``test`` (held-out voices AND phrasings),
-``test_voices`` (held-out voices, training phrasings), ``test_phrasings`` (the reverse), and
+``test_voices`` (held-out voices, training phrasings), ``test_phrasings`` (the reverse),
 ``test_fresh`` (held-out voices and a second set of held-out phrasings, "fresh": written
-after the others had guided the model's design, for a final check).
+after the others had guided the model's design) and ``test_final`` (held-out voices and a
+third set, "final": written before the last training runs and scored once, at the end).
 The same seed gives the same corpus.
 """
 
@@ -29,7 +30,8 @@ from flite_tts import Flite
 SAMPLE_RATE = 16000
 MAX_SECONDS = 4.5
 SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
-          "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh")}
+          "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh"),
+          "test_final": ("test", "final")}
 
 
 class Speakers:

@@ -1,7 +1,7 @@
 """The recipe of the demo model: the command grammar keeps its held-out phrasings and voices
 out of training and points at the right carrying words; augmenting in the mel-power domain
-gives the extractor's features; augmentation and loss treat a silenced carrying word as an
-unknown slot."""
+gives the extractor's features, and a vocal-tract warp moves frequencies by its factor;
+augmentation and loss treat a silenced carrying word as an unknown slot."""
 
 from __future__ import annotations
 
@@ -29,12 +29,16 @@ CARRIER_WORDS = (
 
 def test_held_out_phrasings_and_voices_never_reach_training():
     for family, templates in grammar.TEMPLATES.items():
-        held_out = set(templates["test"]) | set(templates["fresh"])
-        assert held_out and not held_out & set(templates["train"]), family
+        held_out = set(templates["test"]) | set(templates["fresh"]) | set(templates["final"])
+        with_openers_and_closers = {f"{p}{t}{x}" for t in templates["train"]
+                                    for p in ["", *(f"{w} " for w in grammar.TRAIN_PREFIXES)]
+                                    for x in ["", *(f" {w}" for w in grammar.TRAIN_SUFFIXES)]}
+        assert held_out and not held_out & with_openers_and_closers, family
     rng = random.Random(3)
-    for _ in range(300):
-        command = grammar.sample_command(rng, "test")
-        assert command.template in grammar.TEMPLATES[command.family]["test"]
+    for split in ("test", "fresh", "final"):
+        for _ in range(300):
+            command = grammar.sample_command(rng, split)
+            assert command.template in grammar.TEMPLATES[command.family][split]
     assert not set(grammar.voices("test")) & set(grammar.voices("train"))
     test_picks = {grammar.pick_voice(rng, "test") for _ in range(500)}
     assert test_picks <= set(grammar.voices("test"))
@@ -103,10 +107,10 @@ def _render(tone_clip, plan: Plan) -> np.ndarray:
 
 
 def _audible(features: np.ndarray, words: list[dict], index: int, plan: Plan) -> bool:
-    """Whether, in the mel bands of word ``index``'s tone (speed moves it by up to 15 %), the
+    """Whether, in the mel bands of word ``index``'s tone (speed and warp move it by up to 27 %), the
     word's middle frames (where ``plan`` put them) rise 0.5 above the clip's leading silence."""
     hertz = np.linspace(0, SAMPLE_RATE / 2, EXTRACTOR.mel_filters.shape[0])
-    bands = np.flatnonzero(EXTRACTOR.mel_filters[np.abs(hertz - TONES[index]) < 0.2 * TONES[index]].max(axis=0) > 0)
+    bands = np.flatnonzero(EXTRACTOR.mel_filters[np.abs(hertz - TONES[index]) < 0.3 * TONES[index]].max(axis=0) > 0)
     shift = round(plan.lead / FRAME)
     start, end = (shift + round(words[index][key] / SPEEDS[plan.speed] / FRAME) for key in ("start", "end"))
     level = features[bands][:, start + 2 : end - 2].mean(axis=1)
@@ -132,6 +136,25 @@ def test_rendered_features_are_the_extractors_features_of_the_changed_audio(tone
     gap = (_render(tone_clip, Plan(silenced=frozenset({2}), lead=lead, gain_db=-6.0, snr_db=20.0))
            - features(extractor, [noisy])[0].numpy())
     assert abs(gap.mean()) < 0.02 and np.abs(gap).mean() < 0.05
+
+
+def test_a_vocal_tract_warp_moves_every_tone_by_its_factor(tone_clip):
+    """The power-weighted mean frequency of each word's frames moves by the warp factor."""
+    words, mel = tone_clip[1], tone_clip[3]
+
+    def mean_frequencies(plan: Plan) -> np.ndarray:
+        power = 10.0 ** (4.0 * _render(tone_clip, plan) - 4.0)
+        spans = [(round(w["start"] / FRAME) + 2, round(w["end"] / FRAME) - 2) for w in words]
+        return np.array([(mel.centres @ power[:, a:b]).sum() / power[:, a:b].sum() for a, b in spans])
+
+    plain = mean_frequencies(Plan())
+    assert plain == pytest.approx(TONES, rel=0.05)
+    assert np.abs(_render(tone_clip, Plan(warp=1.0)) - _render(tone_clip, Plan())).max() == 0.0
+    for alpha in (0.9, 1.1):
+        assert mean_frequencies(Plan(warp=alpha)) / plain == pytest.approx([alpha] * 3, rel=0.02)
+    augment = Augmenter(seed=3)
+    warps = [augment(words, {"action": 1, "object": None, "location": None}).warp for _ in range(200)]
+    assert 0.3 < np.mean(np.array(warps) != 1.0) < 0.9 and 0.9 <= min(warps) and max(warps) <= 1.1
 
 
 def test_a_silenced_carrier_makes_its_slots_unknown(tone_clip):
