@@ -1,6 +1,6 @@
 """Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG, Flite).
 
-Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 16000] [--test 600]
+Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 24000] [--test 600]
 
 Writes 16 kHz mono 16-bit wavs and one ``manifest.jsonl`` (text, words with times, labels
 per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
@@ -94,7 +94,7 @@ def generate(out: Path, counts: dict[str, int], seed: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(".cache/demo-corpus"))
-    parser.add_argument("--train", type=int, default=16000)
+    parser.add_argument("--train", type=int, default=24000)
     parser.add_argument("--test", type=int, default=600, help="utterances in each held-out split")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

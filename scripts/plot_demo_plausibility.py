@@ -1,10 +1,11 @@
 """Draws the README figure of the demo model's word-LOO plausibility.
 
-Usage: python scripts/plot_demo_plausibility.py RESULTS.json EXAMPLE.wav [--out docs/images/demo-plausibility.png]
+Usage: python scripts/plot_demo_plausibility.py RESULTS.json EXAMPLE.wav [--split test_final]
+       [--out docs/images/demo-plausibility.png]
 
-Left: per slot, the share of held-out utterances whose carrying word gets the highest word
-LOO score (``RESULTS.json`` from ``eval_demo_model.py --json``). Right: the word LOO scores
-of one example clip (words from the ``.json`` next to it), one row per slot.
+Left: per slot, the share of the held-out ``--split``'s utterances whose carrying word gets
+the highest word LOO score (``RESULTS.json`` from ``eval_demo_model.py --json``). Right: the
+word LOO scores of one example clip (words from the ``.json`` next to it), one row per slot.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path)
     parser.add_argument("example", type=Path)
+    parser.add_argument("--split", default="test_final", help="held-out split whose rates are drawn")
     parser.add_argument("--out", type=Path, default=Path("docs/images/demo-plausibility.png"))
     args = parser.parse_args()
-    rates = json.loads(args.results.read_text())["plausibility"]
+    rates = json.loads(args.results.read_text())["plausibility" if args.split == "test" else f"plausibility {args.split}"]
     words = json.loads(args.example.with_suffix(".json").read_text())
     explanation = explain(str(args.example), load_model("demo"), words=words, methods="loo")
     slots = [head.name for head in explanation.heads]
@@ -43,7 +45,7 @@ def main() -> None:
         left.text(x, value + 1, f"{value:.0f} %\nn={rates[slot]['n']}", ha="center", va="bottom", fontsize=8)
     left.set_ylim(0, 118)
     left.set_ylabel("carrying word ranked first (%)")
-    left.set_title("Held-out voices and phrasings", fontsize=10)
+    left.set_title(f"Held-out voices and phrasings ({args.split})", fontsize=10)
     left.legend(loc="lower right", fontsize=8)
 
     limit = max(float(np.abs(scores).max()), 1e-6)

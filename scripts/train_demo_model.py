@@ -173,9 +173,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--layers", type=int, default=2)
-    parser.add_argument("--carrier-rate", type=float, default=0.25,
+    parser.add_argument("--carrier-rate", type=float, default=0.35,
                         help="share of clips whose carrying word is silenced and its slot labelled unknown")
-    parser.add_argument("--log-every", type=int, default=100)
+    parser.add_argument("--log-every", type=int, default=500,
+                        help="steps between validations and checkpoints")
     parser.add_argument("--threads", type=int, default=2, help="torch threads")
     parser.add_argument("--seed", type=int, default=0)
     train(parser.parse_args())

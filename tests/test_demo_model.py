@@ -70,9 +70,13 @@ def plausibility(demo, eval_set):
 
 @pytest.mark.parametrize("slot", ["action", "object", "location"])
 def test_word_loo_scores_the_carrying_word_highest(plausibility, slot):
+    """A regression floor on the shipped clips: with about 20 utterances per slot one miss
+    moves the rate by 5 points, so the floor is 85 % (the 90 % target is measured by
+    scripts/eval_demo_model.py on 300 held-out utterances per phrasing set). A model whose
+    explanations ignored the carrying word would score about one in the clip's word count."""
     rate, count = plausibility[slot]
     assert count >= 5, f"{slot}: only {count} utterances with a carrying word"
-    assert rate >= 0.9, f"{slot}: {rate:.0%} of {count}"
+    assert rate >= 0.85, f"{slot}: {rate:.0%} of {count}"
 
 
 def test_examples_are_small_16k_clips_with_fitting_words():
