@@ -9,7 +9,7 @@ from speechxai_core.dataset import (DatasetError, ModelSpec, RunOptions, explain
                                     write_parquet)
 from speechxai_core.evaluate import evaluate_explanation
 
-from .conftest import SR, energy_window_model, harmonic_tone
+from .conftest import SR, energy_window_model, harmonic_tone, save_tiny_wav2vec2
 
 WORDS = [{"word": "Turn", "start": 0.05, "end": 0.4}, {"word": "on,", "start": 0.5, "end": 0.75},
          {"word": "lights", "start": 1.0, "end": 1.6}]
@@ -124,6 +124,24 @@ def test_resume_skips_done_items_and_finishes_an_interrupted_run(tmp_path):
     assert (retried.skipped, retried.explained, retried.errors) == (4, 2, 2)
     with pytest.raises(DatasetError, match="other settings"):
         explain_dataset(manifest, model, out, RunOptions(grid="full"))
+
+
+def test_a_model_or_manifest_changed_under_the_same_name_is_not_resumed(tmp_path):
+    manifest = make_manifest(tmp_path, n=1, bad=False, no_words=False)
+    folder = save_tiny_wav2vec2(tmp_path / "model", num_labels=2, seed=0)
+    out = tmp_path / "out"
+    assert explain_dataset(manifest, ModelSpec(folder), out, OPTIONS).explained == 1
+    (tmp_path / "model" / "README.md").write_text("a model card does not change the outputs")
+    assert explain_dataset(manifest, ModelSpec(folder), out, OPTIONS).skipped == 1
+    save_tiny_wav2vec2(folder, num_labels=2, seed=1)  # retrained, saved to the same folder
+    with pytest.raises(DatasetError, match="the model's files changed"):
+        explain_dataset(manifest, ModelSpec(folder), out, OPTIONS)
+
+    model, other_out = ModelSpec(energy_window_model()), tmp_path / "other"
+    explain_dataset(manifest, model, other_out, OPTIONS)
+    manifest.write_text(manifest.read_text().replace('"loud"', '"quiet"'))
+    with pytest.raises(DatasetError, match="the source's content changed"):
+        explain_dataset(manifest, model, other_out, OPTIONS)
 
 
 def test_progress_reports_every_item(tmp_path):

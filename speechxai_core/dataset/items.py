@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import SpeechXAIError
+from .fingerprint import files_fingerprint, text_fingerprint
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".webm", ".m4a", ".opus", ".aac")
 PATH_KEYS = ("path", "audio", "file", "file_name", "audio_path")
@@ -51,15 +52,16 @@ class Item:
 
 
 class Items:
-    """An ordered, id-addressable set of items; ``load(i)`` builds item ``i`` on demand."""
+    """An ordered, id-addressable set of items; ``load(i)`` builds item ``i`` on demand;
+    ``fingerprint`` changes when the source's content does (None: unknown)."""
 
-    def __init__(self, name: str, ids: list[str], load):
+    def __init__(self, name: str, ids: list[str], load, fingerprint: str | None = None):
         duplicates = sorted(i for i, count in Counter(ids).items() if count > 1)
         if duplicates:
             raise DatasetError(f"{name}: item ids must be unique; repeated: {', '.join(duplicates[:5])}")
         if not ids:
             raise DatasetError(f"{name}: no items found")
-        self.name, self.ids, self._load = name, ids, load
+        self.name, self.ids, self._load, self.fingerprint = name, ids, load, fingerprint
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -72,8 +74,8 @@ class Items:
                 yield index, self._load(index)
 
     @classmethod
-    def from_list(cls, name: str, items: list[Item]) -> "Items":
-        return cls(name, [item.id for item in items], items.__getitem__)
+    def from_list(cls, name: str, items: list[Item], fingerprint: str | None = None) -> "Items":
+        return cls(name, [item.id for item in items], items.__getitem__, fingerprint)
 
 
 def read_items(source: str | Path, *, split: str | None = None, audio_column: str | None = None,
@@ -107,7 +109,7 @@ def read_folder(folder: Path) -> Items:
         ))
     if not items:
         raise DatasetError(f"{folder}: no audio files ({', '.join(AUDIO_EXTENSIONS)}) found")
-    return Items.from_list(str(folder), items)
+    return Items.from_list(str(folder), items, files_fingerprint(files, folder, contents=False))
 
 
 def read_manifest(path: Path) -> Items:
@@ -126,7 +128,7 @@ def read_manifest(path: Path) -> Items:
     else:
         raise DatasetError(f"{path.name}: a manifest must be .csv or .jsonl (or give a folder)")
     items = [_row_item(row, number, path) for number, row in enumerate(rows, 1)]
-    return Items.from_list(path.name, items)
+    return Items.from_list(path.name, items, text_fingerprint(text))
 
 
 def _row_item(row: dict, number: int, manifest: Path) -> Item:

@@ -79,6 +79,10 @@ def finished_ids(folder: str | Path, retry_errors: bool = False) -> set[str]:
     return {r["id"] for r in read_records(folder) if not retry_errors or r["status"] == "ok"}
 
 
+# How a changed setting is named in the refusal, where its key alone would not say it.
+CHANGE_NAMES = {"model_content": "the model's files changed", "source_content": "the source's content changed"}
+
+
 def check_run_settings(folder: str | Path, settings: dict) -> None:
     """Write ``run.json`` on the first run; on later runs, refuse settings that differ."""
     path = Path(folder) / RUN
@@ -87,8 +91,9 @@ def check_run_settings(folder: str | Path, settings: dict) -> None:
         previous = json.loads(path.read_text(encoding="utf-8"))
         changed = sorted(k for k in set(previous) | set(settings) if previous.get(k) != settings.get(k))
         if changed:
+            what = ", ".join(CHANGE_NAMES.get(k, k) for k in changed)
             raise DatasetError(
-                f"{folder} holds results made with other settings ({', '.join(changed)}); "
+                f"{folder} holds results made with other settings ({what}); "
                 "use a new --out folder or the same settings to resume"
             )
         return

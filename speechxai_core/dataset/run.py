@@ -19,11 +19,12 @@ from ..errors import SpeechXAIError
 from ..evaluate import evaluate_explanation, get_thresholds
 from ..explain import explain, get_methods
 from ..explain.runner import ALIGN_FAILURE_CHOICES
-from ..models import Classifier, load_model
+from ..models import Classifier, load_model, resolve
 from ..perturb.grids import get_grid
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from ..scoring import ScoringEngine
+from .fingerprint import model_fingerprint
 from .items import Item, Items, read_items
 from .records import RecordWriter, check_run_settings, finished_ids
 
@@ -84,6 +85,10 @@ class ModelSpec:
     @property
     def name(self) -> str:
         return self.model.name if isinstance(self.model, Classifier) else self.model
+
+    def fingerprint(self) -> str | None:
+        """The model files' fingerprint where the model is a local folder (or a preset kept in one)."""
+        return None if isinstance(self.model, Classifier) else model_fingerprint(resolve(self.model).source)
 
 
 @dataclass
@@ -151,7 +156,8 @@ def explain_dataset(
     """
     spec = model if isinstance(model, ModelSpec) else ModelSpec(model)
     items = source if isinstance(source, Items) else read_items(source, **source_options)
-    check_run_settings(out, {"source": items.name, "model": spec.name, "heads": spec.heads} | options.settings())
+    check_run_settings(out, {"source": items.name, "source_content": items.fingerprint, "model": spec.name,
+                             "model_content": spec.fingerprint(), "heads": spec.heads} | options.settings())
     done = finished_ids(out, retry_errors)
     pending = items.pending(done)
     summary = RunSummary(total=len(items), skipped=sum(1 for item_id in items.ids if item_id in done))
