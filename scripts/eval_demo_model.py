@@ -34,6 +34,11 @@ SPLITS = ("test", "test_voices", "test_phrasings", "test_fresh", "test_final")
 PLAUSIBILITY_SPLITS = ("test", "test_fresh", "test_final")
 
 
+def plausibility_title(split: str) -> str:
+    """The key of ``split``'s plausibility rates in the printed results and ``--json``."""
+    return "plausibility" if split == "test" else f"plausibility {split}"
+
+
 def predict(classifier: Classifier, paths: list[Path]) -> list[dict[str, str]]:
     """Predicted label per head for each file, one clip at a time (no padding)."""
     predictions = []
@@ -87,8 +92,7 @@ def main() -> None:
         chosen = [r for r in records if r["split"] == split][: args.plausibility]
         if chosen:
             items = [(str(args.corpus / r["path"]), r["words"], r["carriers"]) for r in chosen]
-            show("plausibility" if split == "test" else f"plausibility {split}", plausibility_rates(classifier, items),
-                 results)
+            show(plausibility_title(split), plausibility_rates(classifier, items), results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from eval_demo_model import plausibility_title  # noqa: E402
 from speechxai_core.explain.runner import explain  # noqa: E402
 from speechxai_core.models import load_model  # noqa: E402
 
@@ -31,7 +32,7 @@ def main() -> None:
     parser.add_argument("--split", default="test_final", help="held-out split whose rates are drawn")
     parser.add_argument("--out", type=Path, default=Path("docs/images/demo-plausibility.png"))
     args = parser.parse_args()
-    rates = json.loads(args.results.read_text())["plausibility" if args.split == "test" else f"plausibility {args.split}"]
+    rates = json.loads(args.results.read_text())[plausibility_title(args.split)]
     words = json.loads(args.example.with_suffix(".json").read_text())
     explanation = explain(str(args.example), load_model("demo"), words=words, methods="loo")
     slots = [head.name for head in explanation.heads]

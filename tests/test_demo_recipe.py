@@ -27,13 +27,17 @@ CARRIER_WORDS = (
 )
 
 
+def _with_openers_and_closers(templates: list[str]) -> set[str]:
+    """``templates`` as training says them without fillers: each bare, and with every opener and closer."""
+    return {f"{p}{t}{x}" for t in templates
+            for p in ["", *(f"{w} " for w in grammar.TRAIN_PREFIXES)]
+            for x in ["", *(f" {w}" for w in grammar.TRAIN_SUFFIXES)]}
+
+
 def test_held_out_phrasings_and_voices_never_reach_training():
     for family, templates in grammar.TEMPLATES.items():
         held_out = set(templates["test"]) | set(templates["fresh"]) | set(templates["final"])
-        with_openers_and_closers = {f"{p}{t}{x}" for t in templates["train"]
-                                    for p in ["", *(f"{w} " for w in grammar.TRAIN_PREFIXES)]
-                                    for x in ["", *(f" {w}" for w in grammar.TRAIN_SUFFIXES)]}
-        assert held_out and not held_out & with_openers_and_closers, family
+        assert held_out and not held_out & _with_openers_and_closers(templates["train"]), family
     rng = random.Random(3)
     for split in ("test", "fresh", "final"):
         for _ in range(300):
@@ -56,12 +60,7 @@ def test_fillers_tell_no_slot():
 
 
 def test_carriers_point_at_their_words_with_fillers_around():
-    plain = {  # each family's training templates with their optional opener and closer, without fillers
-        family: {f"{p}{t}{x}" for t in templates["train"]
-                 for p in ["", *(f"{w} " for w in grammar.TRAIN_PREFIXES)]
-                 for x in ["", *(f" {w}" for w in grammar.TRAIN_SUFFIXES)]}
-        for family, templates in grammar.TEMPLATES.items()
-    }
+    plain = {family: _with_openers_and_closers(templates["train"]) for family, templates in grammar.TEMPLATES.items()}
     rng = random.Random(7)
     with_fillers = 0
     for _ in range(2000):
