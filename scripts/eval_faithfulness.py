@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from speechxai_core.dataset import ModelSpec, RunOptions, explain_dataset  # noqa: E402
-from speechxai_core.summary_report import summarize_folder  # noqa: E402
+from speechxai_core.reports.dataset_html import summarize_folder  # noqa: E402
 
 
 def filtered_manifest(source: Path, where: list[str], limit: int | None, out: Path) -> Path:

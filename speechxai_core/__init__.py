@@ -6,7 +6,7 @@ from .explain import explain, iter_explain
 from .explanation import Explanation
 from .models import CallableClassifier, Classifier, ModelLoadError, load_model
 from .perturb import MaskConfig, ParalinguisticGrid
-from .replay import variant_audio
+from .explain.replay import variant_audio
 from .scoring import ScoringEngine
 
 __version__ = "0.1.0"

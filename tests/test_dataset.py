@@ -7,7 +7,7 @@ import soundfile as sf
 from speechxai_core import explain
 from speechxai_core.dataset import (DatasetError, ModelSpec, RunOptions, explain_dataset, read_items, read_records,
                                     write_parquet)
-from speechxai_core.evaluate import evaluate_explanation
+from speechxai_core.evaluation.faithfulness import evaluate_explanation
 
 from .conftest import SR, energy_window_model, harmonic_tone, save_tiny_wav2vec2
 

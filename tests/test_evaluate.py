@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from speechxai_core import CallableClassifier, ScoringEngine, explain
-from speechxai_core.evaluate import (ERASER_BINS, EvaluationError, HeadFaithfulness, evaluate_explanation,
+from speechxai_core.evaluation.faithfulness import (ERASER_BINS, EvaluationError, HeadFaithfulness, evaluate_explanation,
                                      random_scores, selections)
 from speechxai_core.perturb import Variant, parse_variant_id
 

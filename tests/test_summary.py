@@ -11,8 +11,8 @@ import soundfile as sf
 from speechxai_core.dataset import ModelSpec, RunOptions, read_records
 from speechxai_core.dataset.records import RECORDS
 from speechxai_core.dataset.views import load_summary, run_small_dataset
-from speechxai_core.summary import normalize_word, summarize_records
-from speechxai_core.summary_report import faithfulness_table, paralinguistic_table
+from speechxai_core.evaluation.dataset_summary import normalize_word, summarize_records
+from speechxai_core.reports.dataset_html import faithfulness_table, paralinguistic_table
 
 from .align_fixtures import spoken
 from .conftest import energy_window_model

@@ -48,7 +48,7 @@ def run(args) -> int:
     from ..explain import explain
     from ..models import load_model
     from ..perturb import PROPERTIES, MaskConfig
-    from ..report_text import format_explanation
+    from ..reports.clip_text import format_explanation
 
     clip = load_audio(args.audio, max_duration=args.max_duration)
     mask = MaskConfig(args.mask, args.pad_before, args.pad_after)

@@ -12,7 +12,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..summary_report import faithfulness_table, paralinguistic_table, write_summary
+    from ..reports.dataset_html import faithfulness_table, paralinguistic_table, write_summary
 
     if args.top_k < 1:
         raise ValueError("--top-k must be at least 1")

@@ -1,7 +1,7 @@
 """Explain every item of a dataset into a resumable results folder.
 
 Each item is explained with :func:`~speechxai_core.explain.explain` and, when it has word
-scores, evaluated with :func:`~speechxai_core.evaluate.evaluate_explanation`; its record is
+scores, evaluated with :func:`~speechxai_core.evaluation.faithfulness.evaluate_explanation`; its record is
 appended to ``records.jsonl`` as soon as it is done. Re-running with the same ``out``
 skips recorded items. A failing item becomes an error record; the run goes on.
 """
@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..audio import load_audio
 from ..errors import SpeechXAIError
-from ..evaluate import evaluate_explanation, get_thresholds
+from ..evaluation.faithfulness import evaluate_explanation, get_thresholds
 from ..explain import explain, get_methods
 from ..explain.runner import ALIGN_FAILURE_CHOICES
 from ..models import Classifier, load_model, resolve

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..summary import DatasetSummary
+from ..evaluation.dataset_summary import DatasetSummary
 from .items import AUDIO_EXTENSIONS, DatasetError, Item, Items, read_items
 from .run import ModelSpec, Progress, RunOptions, explain_dataset
 
@@ -43,7 +43,7 @@ class DatasetView:
 
 def load_summary(folder: str | Path, top_k: int = 10) -> DatasetView:
     """Summarise an explain-dataset folder (writes its ``summary/`` CSVs and report)."""
-    from ..summary_report import faithfulness_table, paralinguistic_table, write_summary
+    from ..reports.dataset_html import faithfulness_table, paralinguistic_table, write_summary
     from ..viz.dataset import dataset_figures
 
     summary, written = write_summary(folder, top_k=top_k)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..explanation import Explanation
-from ..report import build_report
+from ..reports.clip_html import build_report
 
 
 def write_downloads(explanation: Explanation, samples: np.ndarray, folder: str | Path) -> list[str]:

@@ -9,7 +9,7 @@ import numpy as np
 from ..audio import Audio
 from ..explanation import Explanation
 from ..perturb.variants import VariantError, parse_variant_id
-from ..replay import renderer_for
+from ..explain.replay import renderer_for
 from ..viz.style import describe_variant, escape
 
 

@@ -1,10 +1,10 @@
-"""Plotly figures of a :class:`~speechxai_core.summary.DatasetSummary`."""
+"""Plotly figures of a :class:`~speechxai_core.evaluation.dataset_summary.DatasetSummary`."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ..summary import DatasetSummary
+from ..evaluation.dataset_summary import DatasetSummary
 
 
 def word_summary_figure(summary: DatasetSummary, head: str) -> go.Figure:

@@ -172,7 +172,7 @@ def test_a_non_audio_file_shows_a_message_and_the_page_keeps_working(page, app_u
 
 def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, tmp_path):
     from speechxai_core import explain, load_audio
-    from speechxai_core.report import build_report
+    from speechxai_core.reports.clip_html import build_report
 
     explanation = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast")
     report = tmp_path / "report.html"

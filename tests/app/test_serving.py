@@ -112,7 +112,7 @@ def test_core_serving_and_report_import_without_gradio():
     import sys
 
     code = ("import sys; sys.modules['gradio'] = None\n"
-            "import speechxai_core.report, speechxai_core.viz\n"
+            "import speechxai_core.reports.clip_html, speechxai_core.viz\n"
             "from speechxai_core.serving import background, downloads, examples, gpu, limits, runner, session, "
             "workspace\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

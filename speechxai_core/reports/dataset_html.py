@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset.records import read_records
-from .summary import DatasetSummary, summarize_records
-from .viz.dataset import dataset_figures
+from ..dataset.records import read_records
+from ..evaluation.dataset_summary import DatasetSummary, summarize_records
+from ..viz.dataset import dataset_figures
 
 
 def summarize_folder(folder: str | Path, top_k: int = 10) -> DatasetSummary:

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .audio import wav_bytes
-from .explanation import Explanation
-from .viz import (
+from ..audio import wav_bytes
+from ..explanation import Explanation
+from ..viz import (
     heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, waveform_figure, word_table_html,
 )
-from .viz.style import escape
+from ..viz.style import escape
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:24px auto;

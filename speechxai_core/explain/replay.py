@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import Audio, AudioSource, load_audio
-from .explanation import Explanation
-from .perturb.masking import MaskConfig
-from .perturb.render import Renderer
-from .perturb.variants import parse_variant_id
+from ..audio import Audio, AudioSource, load_audio
+from ..explanation import Explanation
+from ..perturb.masking import MaskConfig
+from ..perturb.render import Renderer
+from ..perturb.variants import parse_variant_id
 
 
 def renderer_for(explanation: Explanation, audio: AudioSource) -> Renderer:

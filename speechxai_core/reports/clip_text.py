@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .explanation import Explanation
+from ..explanation import Explanation
 
 
 def format_explanation(explanation: Explanation) -> str:

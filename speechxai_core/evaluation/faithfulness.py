@@ -37,14 +37,14 @@ from typing import Sequence
 
 import numpy as np
 
-from .audio import AudioSource, load_audio
-from .errors import SpeechXAIError
-from .explanation import Explanation
-from .models import Classifier
-from .perturb.masking import MaskConfig
-from .perturb.render import Renderer
-from .perturb.variants import ORIGINAL, Variant, word_set_variant
-from .scoring import ScoringEngine
+from ..audio import AudioSource, load_audio
+from ..errors import SpeechXAIError
+from ..explanation import Explanation
+from ..models import Classifier
+from ..perturb.masking import MaskConfig
+from ..perturb.render import Renderer
+from ..perturb.variants import ORIGINAL, Variant, word_set_variant
+from ..scoring import ScoringEngine
 
 DECILES = tuple(i / 10 for i in range(1, 11))
 ERASER_BINS = (0.01, 0.05, 0.10, 0.20, 0.50)
