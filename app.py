@@ -166,7 +166,8 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
-        if not request.transcript.strip() and explanation.words and not update.notice:
+        if not request.transcript.strip() and explanation.words and \
+                "alignment_fallback" not in explanation.warning_codes():
             views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
     if explanation.complete:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())

@@ -8,10 +8,21 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .align.base import split_approximated
 from .align.words import Word
 from .perturb.variants import PROPERTIES
 
 SCHEMA_VERSION = 1
+
+#: Codes of the caveats an explanation can carry (``Explanation.warnings``).
+WARNING_CODES = (
+    "beyond_model_window",    # words the model does not hear (outside its input window): not scored
+    "transcript_mismatch",    # the given transcript does not sound like the audio
+    "alignment_fallback",     # no words could be aligned: equal windows stand in for them
+    "silent_clip",            # the clip is (almost) digital silence
+    "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed
+    "timing_guessed",         # words whose times are estimates, not an alignment
+)
 
 
 @dataclass
@@ -39,19 +50,41 @@ class VariantRecord:
     word_index: int | None = None
 
 
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader must know to trust the explanation: ``code`` (one of ``WARNING_CODES``)
+    and a sentence for people."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Explanation:
     audio: dict
     model: dict
     words: list[Word]
     heads: list[HeadResult]
-    word_scores: dict[str, list[float]] = field(default_factory=dict)
+    #: {head: one score per word}; None for a word that was not scored (outside what the model hears).
+    word_scores: dict[str, list[float | None]] = field(default_factory=dict)
     paralinguistic: dict[str, dict[str, float]] = field(default_factory=dict)
     paralinguistic_levels: dict[str, list[float]] = field(default_factory=dict)
     paralinguistic_drops: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     variants: list[VariantRecord] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     complete: bool = True
+    warnings: list[Caveat] = field(default_factory=list)
+
+    def warn(self, code: str, message: str) -> None:
+        """Add a caveat once (the same code and message are not repeated)."""
+        if code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code '{code}'")
+        caveat = Caveat(code, message)
+        if caveat not in self.warnings:
+            self.warnings.append(caveat)
+
+    def warning_codes(self) -> list[str]:
+        return [caveat.code for caveat in self.warnings]
 
     @property
     def head_names(self) -> list[str]:
@@ -83,13 +116,15 @@ class Explanation:
             model=data["model"],
             words=[Word(w["word"], float(w["start"]), float(w["end"]), w.get("score")) for w in data["words"]],
             heads=[HeadResult(**head) for head in data["heads"]],
-            word_scores={k: [float(v) for v in vs] for k, vs in data.get("word_scores", {}).items()},
+            word_scores={k: [None if v is None else float(v) for v in vs]
+                         for k, vs in data.get("word_scores", {}).items()},
             paralinguistic=data.get("paralinguistic", {}),
             paralinguistic_levels=data.get("paralinguistic_levels", {}),
             paralinguistic_drops=data.get("paralinguistic_drops", {}),
             variants=[VariantRecord(**record) for record in data.get("variants", [])],
-            settings=data.get("settings", {}),
+            settings=_read_settings(data.get("settings", {})),
             complete=data.get("complete", True),
+            warnings=[Caveat(w["code"], w["message"]) for w in data.get("warnings", [])],
         )
 
     @classmethod
@@ -117,6 +152,13 @@ class Explanation:
 
     def paralinguistic_csv(self) -> str:
         return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic])
+
+
+def _read_settings(settings: dict) -> dict:
+    """Settings as written today (older files: the aligner's ``approximated`` list is split)."""
+    if isinstance(settings.get("aligner"), dict):
+        return {**settings, "aligner": split_approximated(settings["aligner"])}
+    return settings
 
 
 def _to_csv(rows: list[dict], columns: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 from .align import add_aligner_options, aligner_options
@@ -44,6 +45,16 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..audio import SilentAudioWarning
+    from ..explain.runner import AlignmentFallbackWarning
+
+    with warnings.catch_warnings():  # the explanation carries these caveats; the report prints them once
+        warnings.simplefilter("ignore", SilentAudioWarning)
+        warnings.simplefilter("ignore", AlignmentFallbackWarning)
+        return _explain(args)
+
+
+def _explain(args) -> int:
     from ..audio import load_audio
     from ..explain import explain
     from ..models import load_model

@@ -23,6 +23,7 @@ from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
 from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
+from .caveats import add_caveats
 from .methods import Context, get_methods
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
@@ -96,6 +97,7 @@ def iter_explain(
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
         "aligner": aligner_settings,
     }
+    add_caveats(explanation, clip, aligner_settings)
     stages = [(method, stage) for method in chosen for stage in method.stages(context)]
     pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
     scores: dict = {"original": original}

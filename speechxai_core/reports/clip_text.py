@@ -9,6 +9,7 @@ def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
     for head in explanation.heads:
         lines.append(f"  {head.name}: predicted {head.predicted}; explaining {head.target} (p = {head.probability:.3f})")
+    lines += [f"  warning [{caveat.code}]: {caveat.message}" for caveat in explanation.warnings]
     heads = explanation.head_names
     if explanation.word_scores:
         lines += ["", "word attribution  p(target) - p(target | word masked)"]

@@ -8,6 +8,7 @@ a notice says why.
 from __future__ import annotations
 
 import inspect
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -82,21 +83,21 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
     methods = ["loo"] + (["paraling"] if request.properties else [])
     words = request.words_file or None
     transcript = request.transcript.strip() or None
+    fallback = ""
     try:
         snapshots = iter_explain(clip, classifier, words=words, transcript=transcript, methods=methods, **options)
         first = next(snapshots)
     except WordsError as exc:
         if words or transcript or not request.properties:
             raise
-        notice = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
-                  "the paralinguistic attribution is below.")
+        fallback = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
+                    "the paralinguistic attribution is below.")
         snapshots = iter_explain(clip, classifier, methods=["paraling"], **options)
         first = next(snapshots)
-    else:
-        notice = alignment_notice(first)
-    yield first, notice
-    for snapshot in snapshots:
-        yield snapshot, notice
+    for snapshot in itertools.chain([first], snapshots):
+        if fallback:
+            snapshot.warn("alignment_fallback", fallback)
+        yield snapshot, warnings_notice(snapshot)
 
 
 def aligner_choices() -> list[str]:
@@ -113,11 +114,11 @@ def aligner_option(name: str) -> dict:
     return {"aligner": name} if "aligner" in inspect.signature(iter_explain).parameters else {}
 
 
-def alignment_notice(explanation: Explanation) -> str:
-    """Why the words are stand-ins, when alignment found none ("" otherwise)."""
-    aligner = explanation.settings.get("aligner", {})
-    if aligner.get("name") != "windows":
-        return ""
-    return (f"No words could be aligned ({aligner.get('reason', 'no reason given')}); windows of "
-            f"{aligner.get('window', 0):g} s stand in for them. Type the transcript or upload word timings, "
-            "then run again.")
+def warnings_notice(explanation: Explanation) -> str:
+    """The explanation's caveats as one notice for the page ("" when there are none)."""
+    return " ".join(_sentence(caveat.message) for caveat in explanation.warnings)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")) if text else text

@@ -48,6 +48,17 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
 
 
+def warnings_html(explanation: Explanation) -> str:
+    """The explanation's caveats as a list ("" when there are none); each item carries its code."""
+    if not explanation.warnings:
+        return ""
+    items = "".join(f'<li data-code="{escape(c.code)}"><b>{escape(c.code)}</b>: {escape(c.message)}</li>'
+                    for c in explanation.warnings)
+    return (f'<div class="sx-warnings" style="border:1px solid #f59e0b;background:#fffbeb;border-radius:8px;'
+            f'padding:6px 12px;margin:8px 0;font-size:14px;color:#92400e"><b>Warnings</b>'
+            f'<ul style="margin:4px 0 0 18px;padding:0">{items}</ul></div>')
+
+
 def _word_score_heads(explanation: Explanation) -> tuple[list[str], float]:
     """Heads with word scores (none without words) and the symmetric colour limit over all of them."""
     heads = [head for head in explanation.head_names if head in explanation.word_scores] if explanation.words else []
