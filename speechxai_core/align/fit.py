@@ -1,127 +1,137 @@
-"""Does a transcript fit the audio? Agreement with an automatic transcription, phone by phone.
+"""Does a transcript fit the audio? Each word's probability under a speech recogniser, given the audio.
 
-The clip is transcribed (faster-whisper, offline ``tiny.en`` by default). Both the given
-transcript and the heard text become CMU phone strings (eSpeak NG letter-to-sound, so "5"
-and "five", "nevermind" and "never mind" sound alike). A Levenshtein alignment of the two
-phone strings marks every phone of the transcript as matched or not.
+Whisper (faster-whisper, the offline ``tiny.en`` by default) reads the clip and is then
+*forced* through the transcript: for every token ``t_i`` it gives ``p(t_i | audio, t_<i)``.
+A word's probability is the geometric mean over its tokens; the transcript's fit is the
+geometric mean over its words::
 
-- A word *looks wrong* when fewer than ``WORD_MATCH`` of its phones are matched.
-- The fit score is ``2 M / (|T| + |H|)``, with ``M`` matched phones, ``|T|`` and ``|H|`` the
-  lengths of the transcript's and the heard phone strings (1 = same sounds, 0 = nothing shared).
-- A transcript is flagged when the score is below ``MIN_FIT`` or any word looks wrong.
+    fit = exp( 1/W Σ_w log p(w) ),   log p(w) = 1/|w| Σ_{i ∈ w} log p(t_i | audio, t_<i)
 
-The thresholds were chosen on human recordings (``scripts/eval_transcript_fit.py``; rates in
-the README).
+Spoken words get probabilities near 1; words that are not in the audio get probabilities
+of 10⁻³ and below. A transcript with ``fit < MIN_FIT`` is flagged; the words it names are
+those with ``p(w) < MIN_FIT`` (at least the least likely one). Clips longer than Whisper's
+30 s window are scored in pieces of at most 30 s, cut around the aligned words.
+
+``MIN_FIT`` was chosen on human recordings (``scripts/eval_transcript_fit.py``; rates in the README).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+import numpy as np
+import soxr
 
 from ..audio import Audio
 from .base import AlignmentError
-from .lts import ipa_to_cmu, spell_to_cmu
-from .text import normalise, transcript_tokens
+from .words import Word
 
-#: Share of a word's phones that the heard text must match for the word to look right.
-WORD_MATCH = 0.5
-#: Lowest fit score of a transcript that is taken to fit the audio.
-MIN_FIT = 0.6
+#: Lowest fit (geometric mean word probability) of a transcript that is taken to fit the audio.
+MIN_FIT = 0.02
+SAMPLE_RATE = 16000
+WINDOW_S = 30.0
+#: Audio kept around a piece's words when a long clip is scored in pieces.
+MARGIN_S = 0.5
 
 
 @dataclass
 class TranscriptFit:
-    """How well ``transcript`` fits what was heard; ``suspect`` lists the words that look wrong."""
+    """How well the transcript fits the audio: ``fit`` in (0, 1], per-word probabilities."""
 
-    transcript: str
-    heard: str
-    score: float
-    suspect: list[str] = field(default_factory=list)
+    fit: float
+    words: list[str]
+    probabilities: list[float]
     min_fit: float = MIN_FIT
+    asr_model: str = ""
 
     @property
     def flagged(self) -> bool:
-        return self.score < self.min_fit or bool(self.suspect)
+        return self.fit < self.min_fit
 
-    def describe(self) -> dict:
-        return {"score": round(self.score, 4), "heard": self.heard, "suspect": list(self.suspect),
-                "min_fit": self.min_fit, "flagged": self.flagged}
+    @property
+    def suspect(self) -> list[str]:
+        """Words that look wrong: below ``min_fit``, else the least likely one (when flagged)."""
+        if not self.flagged:
+            return []
+        low = [w for w, p in zip(self.words, self.probabilities) if p < self.min_fit]
+        return low or [self.words[int(np.argmin(self.probabilities))]]
 
     def message(self) -> str:
-        words = ", ".join(f"'{w}'" for w in self.suspect) or "most words"
-        return (f"the transcript may not fit the audio (fit {self.score:.2f}, below {self.min_fit:g} or words "
-                f"unheard): {words} do not sound like what was heard ('{_short(self.heard)}')")
+        words = ", ".join(f"'{w}'" for w in self.suspect)
+        return (f"the transcript does not seem to fit the audio (fit {self.fit:.3f}, below {self.min_fit:g}); "
+                f"these words do not sound like the recording: {words}")
+
+    def describe(self) -> dict:
+        data = {"fit": round(self.fit, 5), "min_fit": self.min_fit, "flagged": self.flagged,
+                "asr_model": self.asr_model, "word_probabilities": [round(p, 5) for p in self.probabilities]}
+        if self.flagged:
+            data |= {"suspect": self.suspect, "message": self.message()}
+        return data
 
 
-def transcript_fit(transcript: str, heard: str) -> TranscriptFit:
-    """Compare ``transcript`` with the ``heard`` text (see the module doc)."""
-    tokens = transcript_tokens(transcript)
-    word_phones = [word_to_phones(token) for token in tokens]
-    target = [phone for phones in word_phones for phone in phones]
-    hypothesis = [phone for token in transcript_tokens(heard) for phone in word_to_phones(token)]
-    matched = _matched(target, hypothesis)
-    suspect, i = [], 0
-    for token, phones in zip(tokens, word_phones):
-        hits = sum(matched[i:i + len(phones)])
-        i += len(phones)
-        if phones and hits < WORD_MATCH * len(phones):
-            suspect.append(token)
-    total = len(target) + len(hypothesis)
-    score = 2 * sum(matched) / total if total else 0.0
-    return TranscriptFit(transcript, heard, score, suspect)
-
-
-def check_transcript(audio: Audio, transcript: str, asr_model: str | None = None,
-                     language: str = "en") -> TranscriptFit:
-    """Transcribe ``audio`` and compare with ``transcript``; English only (phones are en-us)."""
+def transcript_fit(audio: Audio, words: list[Word], asr_model: str | None = None,
+                   language: str = "en") -> TranscriptFit:
+    """Score the aligned ``words`` (their text, and their times to cut long clips) against ``audio``."""
     from .whisper import get_transcriber
 
-    if language != "en":
-        raise AlignmentError("the transcript check compares English phones; it is only run for language 'en'")
-    heard = get_transcriber(asr_model).transcribe(audio, language)
-    return transcript_fit(transcript, heard)
-
-
-@lru_cache(maxsize=4096)
-def word_to_phones(token: str) -> tuple[str, ...]:
-    """CMU phones of one word, stressless (eSpeak NG rules; letter by letter without it)."""
-    from . import espeak
-
-    key = normalise(token)
-    if not key:
-        return ()
-    try:
-        return tuple(ipa_to_cmu(espeak.ipa(key, "en-us")))
-    except AlignmentError:
-        return tuple(spell_to_cmu(key))
-
-
-def _matched(target: list[str], hypothesis: list[str]) -> list[bool]:
-    """For each phone of ``target``: is it paired with an equal phone in a minimum-edit alignment?"""
-    n, m = len(target), len(hypothesis)
-    cost = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        cost[i][0] = i
-    for j in range(1, m + 1):
-        cost[0][j] = j
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            same = target[i - 1] == hypothesis[j - 1]
-            cost[i][j] = min(cost[i - 1][j - 1] + (0 if same else 1), cost[i - 1][j] + 1, cost[i][j - 1] + 1)
-    matched = [False] * n
-    i, j = n, m
-    while i > 0 and j > 0:
-        same = target[i - 1] == hypothesis[j - 1]
-        if cost[i][j] == cost[i - 1][j - 1] + (0 if same else 1):
-            matched[i - 1] = same
-            i, j = i - 1, j - 1
-        elif cost[i][j] == cost[i - 1][j] + 1:
-            i -= 1
+    if not words:
+        raise AlignmentError(f"{audio.name}: no words to check")
+    transcriber = get_transcriber(asr_model)
+    samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
+    probabilities: list[float] = []
+    for first, last in _pieces(words, len(samples) / SAMPLE_RATE):
+        if first == 0 and last == len(words) and len(samples) <= WINDOW_S * SAMPLE_RATE:
+            piece = samples
         else:
-            j -= 1
-    return matched
+            start = max(0.0, words[first].start - MARGIN_S)
+            piece = samples[int(start * SAMPLE_RATE): int((words[last - 1].end + MARGIN_S) * SAMPLE_RATE)]
+        probabilities += word_probabilities(transcriber.model, piece, [w.word for w in words[first:last]], language)
+    fit = math.exp(float(np.mean(np.log(np.maximum(probabilities, 1e-12)))))
+    return TranscriptFit(fit, [w.word for w in words], probabilities, asr_model=transcriber.model_name)
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def word_probabilities(model, samples: np.ndarray, words: list[str], language: str = "en") -> list[float]:
+    """``p(w | audio)`` for each word of ``words`` under a faster-whisper ``model`` (16 kHz samples)."""
+    from faster_whisper.audio import pad_or_trim
+    from faster_whisper.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+    pieces = [tokenizer.encode(" " + (word[:1].upper() + word[1:] if i == 0 else word)) for i, word in enumerate(words)]
+    tokens = [token for piece in pieces for token in piece]
+    features = model.feature_extractor(samples)
+    encoded = model.encode(pad_or_trim(features))
+    result = model.model.align(encoded, tokenizer.sot_sequence, [tokens], features.shape[-1] - 1)[0]
+    logs = np.log(np.maximum(np.asarray(result.text_token_probs[: len(tokens)], dtype=np.float64), 1e-12))
+    bounds = np.cumsum([0] + [len(piece) for piece in pieces])
+    return [float(np.exp(logs[a:b].mean())) if b > a else 1.0 for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _pieces(words: list[Word], duration: float) -> list[tuple[int, int]]:
+    """Consecutive word ranges ``[first, last)`` whose span (with margins) fits Whisper's window."""
+    if duration <= WINDOW_S:
+        return [(0, len(words))]
+    pieces, first = [], 0
+    for i in range(1, len(words) + 1):
+        if i == len(words) or words[i].end - words[first].start + 2 * MARGIN_S > WINDOW_S:
+            pieces.append((first, i))
+            first = i
+    return pieces
+
+
+def check_fit(audio: Audio, words: list[Word], language: str = "en", asr_model: str | None = None,
+              stop: bool = False) -> dict:
+    """The fit of aligned ``words`` as a record for the aligner settings (``flagged``, ``message``...).
+
+    ``stop``: raise :class:`AlignmentError` when the transcript is flagged. Skipped (recorded
+    with the reason) for languages the recogniser does not know.
+    """
+    if language != "en" and (asr_model is None or asr_model.endswith(".en")):
+        return {"skipped": f"the recogniser '{asr_model or 'tiny.en'}' is English-only"}
+    try:
+        fit = transcript_fit(audio, words, asr_model, language)
+    except AlignmentError as exc:
+        return {"skipped": str(exc)}
+    if fit.flagged and stop:
+        raise AlignmentError(f"{audio.name}: {fit.message()}")
+    return fit.describe()

@@ -26,6 +26,8 @@ def register(commands) -> None:
     ex.add_argument("audio", help="audio file (wav, flac, ogg, mp3, webm, m4a, ...)")
     ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
     ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
+    ex.add_argument("--start", type=float, help="explain the recording from here (seconds; times stay the recording's)")
+    ex.add_argument("--end", type=float, help="explain the recording up to here (seconds)")
     source = ex.add_mutually_exclusive_group()
     source.add_argument("--words", help="word timings: JSON [{word,start,end}], WhisperX JSON, CSV word,start,end or TextGrid")
     source.add_argument("--transcript", help="transcript text, force-aligned to the clip (default: transcribe)")
@@ -36,7 +38,8 @@ def register(commands) -> None:
     ex.add_argument("--batch-size", type=int, default=16)
     ex.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
     ex.add_argument("--half", action="store_true", help="float16 on GPU")
-    ex.add_argument("--max-duration", type=float, default=60.0, help="longest clip accepted, seconds")
+    ex.add_argument("--max-duration", type=float, default=60.0,
+                    help="longest clip (or --start/--end segment) accepted, seconds")
     ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
     ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -61,7 +64,8 @@ def _explain(args) -> int:
     from ..perturb import PROPERTIES, MaskConfig
     from ..reports.clip_text import format_explanation
 
-    clip = load_audio(args.audio, max_duration=args.max_duration)
+    whole = args.start is None and args.end is None
+    clip = load_audio(args.audio, max_duration=args.max_duration if whole else None)
     mask = MaskConfig(args.mask, args.pad_before, args.pad_after)
     properties = tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES
     classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
@@ -72,7 +76,7 @@ def _explain(args) -> int:
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
             batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
-            align_options=aligner_options(args),
+            align_options=aligner_options(args), start=args.start, end=args.end,
         )
     finally:
         bar.close()

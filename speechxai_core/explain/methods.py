@@ -13,7 +13,7 @@ import numpy as np
 
 from ..explanation import Explanation
 from ..perturb.grids import ParalinguisticGrid
-from ..perturb.variants import Variant, word_variants
+from ..perturb.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,20 @@ class Stage:
 
 @dataclass
 class Context:
-    """What a method needs: heads' targets, the clip's probabilities, the grid."""
+    """What a method needs: heads' targets, the clip's probabilities, the grid, and which words
+    the model hears (``heard``: word indices; None = all of them)."""
 
     n_words: int
     targets: dict[str, int]
     original: dict[str, np.ndarray]
     grid: ParalinguisticGrid
     properties: tuple[str, ...]
+    heard: tuple[int, ...] | None = None
+
+    @property
+    def scored_words(self) -> list[int]:
+        """Indices of the words to score: those the model hears."""
+        return list(range(self.n_words)) if self.heard is None else list(self.heard)
 
     def drop(self, scores: dict[str, dict[str, np.ndarray]], variant: Variant, head: str) -> float:
         k = self.targets[head]
@@ -51,12 +58,15 @@ class WordLeaveOneOut:
     name = "loo"
 
     def stages(self, context: Context) -> list[Stage]:
-        return [Stage("words", word_variants(context.n_words))] if context.n_words else []
+        variants = [Variant("word", word_index=i) for i in context.scored_words]
+        return [Stage("words", variants)] if variants else []
 
     def apply(self, context: Context, stage: Stage, scores: dict, explanation: Explanation) -> None:
-        explanation.word_scores = {
-            head: [context.drop(scores, variant, head) for variant in stage.variants] for head in context.targets
-        }
+        """Unheard words get None (not scored)."""
+        explanation.word_scores = {head: [None] * context.n_words for head in context.targets}
+        for variant in stage.variants:
+            for head in context.targets:
+                explanation.word_scores[head][variant.word_index] = context.drop(scores, variant, head)
 
 
 class Paralinguistic:

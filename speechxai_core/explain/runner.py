@@ -15,7 +15,8 @@ import numpy as np
 from ..align.registry import align
 from ..align.windows import DEFAULT_WINDOW_S, window_words
 from ..align.words import Word, WordsError, check_words, read_words, words_from_records
-from ..audio import Audio, AudioSource, load_audio
+from ..align.fit import check_fit
+from ..audio import Audio, AudioError, AudioSource, load_audio
 from ..explanation import Explanation, HeadResult, VariantRecord
 from ..models import Classifier, heads_spec, load_model
 from ..perturb.grids import ParalinguisticGrid, get_grid
@@ -25,6 +26,7 @@ from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
 from .caveats import add_caveats
 from .methods import Context, get_methods
+from .segment import cut, heard, inside, offset, shift, unheard_message
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
 WordsInput = Sequence[Word] | Sequence[dict] | str | None
@@ -64,6 +66,8 @@ def iter_explain(
     language: str = "en",
     on_align_failure: str = "windows",
     align_options: dict | None = None,
+    start: float | None = None,
+    end: float | None = None,
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -74,23 +78,34 @@ def iter_explain(
     (None) the clip is transcribed then aligned, by ``aligner`` (see :mod:`speechxai_core.align`)
     for ``language``; ``align_options`` go to the aligner (``asr_model``, ``align_model``,
     ``device``, ``window``). When alignment fails, ``on_align_failure="windows"`` warns and uses
-    equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error.
+    equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error, and also
+    stops when a given transcript does not fit the audio (:mod:`speechxai_core.align.fit`).
+    ``start``/``end`` (seconds): explain only that part of the recording; ``max_duration`` then
+    limits the part. Times in the explanation stay in the recording's timeline (see
+    :mod:`.segment`). Words the model does not hear (beyond ``classifier.max_duration``) are not
+    scored: None in ``word_scores`` and a ``beyond_model_window`` warning.
     """
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
     if engine.classifier is not classifier:
         raise ValueError("the scoring engine was built for another model")
-    clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
+    whole = start is None and end is None
+    recording = load_audio(audio, classifier.sampling_rate, max_duration=max_duration if whole else None)
+    clip, segment = cut(recording, start, end)
+    if max_duration is not None and clip.duration > max_duration:
+        raise AudioError(f"{clip.name}: the segment is too long ({clip.duration:.1f} s; the limit is {max_duration:g} s)")
     chosen = get_methods(methods)
     word_list, aligner_settings = _words(
         clip, words, transcript, needed=any(m.name == "loo" for m in chosen),
         aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
+        segment=segment,
     )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
     target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
-    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties))
-    explanation = _skeleton(clip, classifier, word_list, original, target_index)
+    heard_words = heard(word_list, classifier.max_duration)
+    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), tuple(heard_words))
+    explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, target_index, segment)
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
@@ -98,6 +113,11 @@ def iter_explain(
         "aligner": aligner_settings,
     }
     add_caveats(explanation, clip, aligner_settings)
+    unheard = [word.word for i, word in enumerate(explanation.words) if i not in set(heard_words)]
+    if unheard:
+        explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
+        if not heard_words and any(m.name == "loo" for m in chosen):
+            explanation.word_scores = {head: [None] * len(word_list) for head in target_index}
     stages = [(method, stage) for method in chosen for stage in method.stages(context)]
     pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
     scores: dict = {"original": original}
@@ -122,7 +142,9 @@ def iter_explain(
 
 
 def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
-           language: str = "en", on_failure: str = "windows", options: dict | None = None) -> tuple[list[Word], dict]:
+           language: str = "en", on_failure: str = "windows", options: dict | None = None,
+           segment: dict | None = None) -> tuple[list[Word], dict]:
+    """Words in the clip's own time (the segment's, when one is cut) and how they were found."""
     if words is not None:
         if isinstance(words, str) or hasattr(words, "__fspath__"):
             parsed, source = read_words(words), str(words)
@@ -131,6 +153,11 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
             source = "given"
         if needed and not parsed:
             raise WordsError("the word list is empty")
+        if segment:
+            parsed = shift(inside(parsed, segment["start"], segment["end"]), -segment["start"])
+            if needed and not parsed:
+                raise WordsError(f"no word of the timings lies inside the segment "
+                                 f"{segment['start']:g}-{segment['end']:g} s")
         return check_words(parsed, clip.duration, clip.name), {"name": "given", "source": source}
     if transcript is None and not needed:
         return [], {"name": "none"}
@@ -140,7 +167,11 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
     window = options.pop("window", DEFAULT_WINDOW_S)
     try:
         result = align(clip, transcript, language, aligner, **options)
-        return check_words(result.words, clip.duration, clip.name), result.describe()
+        described = result.describe()
+        if transcript is not None and result.words:
+            described["transcript_fit"] = check_fit(clip, result.words, language, options.get("asr_model"),
+                                                    stop=on_failure == "error")
+        return check_words(result.words, clip.duration, clip.name), described
     except WordsError as exc:
         if on_failure == "error":
             raise
@@ -149,7 +180,8 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
                                             "language": language, "reason": str(exc)}
 
 
-def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict) -> Explanation:
+def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict,
+              segment: dict | None = None) -> Explanation:
     heads = [
         HeadResult(
             name=head.name, labels=list(head.labels), target=head.labels[targets[head.name]],
@@ -159,9 +191,10 @@ def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: 
         )
         for head in classifier.heads
     ]
+    audio = {"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)}
     return Explanation(
-        audio={"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)},
-        model={"name": classifier.name, "heads": heads_spec(classifier.heads)},
+        audio=audio | ({"segment": segment} if segment else {}),
+        model={"name": classifier.name, "heads": heads_spec(classifier.heads), "max_duration": classifier.max_duration},
         words=words, heads=heads, complete=False,
     )
 

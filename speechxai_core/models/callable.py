@@ -19,6 +19,7 @@ class CallableClassifier(Classifier):
     dict {head: (batch, classes)}; ``outputs`` says whether they are ``"probabilities"``
     or ``"logits"`` (a softmax is then applied per head).
     ``labels`` is a list of class names (one head) or {head name: class names}.
+    ``max_duration``: seconds of input that ``fn`` really uses (None: all of it).
     """
 
     def __init__(
@@ -29,6 +30,7 @@ class CallableClassifier(Classifier):
         outputs: str = "probabilities",
         supports_padding: bool = False,
         name: str = "callable",
+        max_duration: float | None = None,
     ) -> None:
         if outputs not in ("probabilities", "logits"):
             raise ValueError("outputs must be 'probabilities' or 'logits'")
@@ -42,6 +44,9 @@ class CallableClassifier(Classifier):
         self.sampling_rate = sampling_rate
         self.supports_padding = supports_padding
         self.name = name
+        if max_duration is not None and max_duration <= 0:
+            raise ValueError("max_duration must be positive (or None)")
+        self.max_duration = max_duration
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         kwargs = {"lengths": lengths} if self.supports_padding else {}

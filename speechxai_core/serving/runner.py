@@ -39,6 +39,8 @@ class ExplainRequest:
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
     aligner: str = "auto"
+    start: float | None = None
+    end: float | None = None
 
 
 @dataclass
@@ -78,6 +80,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        start=request.start, end=request.end,
         **aligner_option(request.aligner),
     )
     methods = ["loo"] + (["paraling"] if request.properties else [])

@@ -16,6 +16,9 @@ from .style import (
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
 CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right"
+#: Words the model does not hear (not scored): grey, hatched.
+UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
+UNHEARD_TITLE = "not scored: outside what the model hears"
 HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left"
 
 
@@ -73,7 +76,8 @@ def word_table_html(explanation: Explanation) -> str:
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     rows = []
     for i, word in enumerate(explanation.words):
-        cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") for h in heads)
+        cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") if
+                        explanation.word_scores[h][i] is not None else _unheard_cell() for h in heads)
         rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" class="sx-pick">{escape(word.word)}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
@@ -89,6 +93,9 @@ def transcript_html(explanation: Explanation) -> str:
     lines = []
     for head in heads:
         spans = "".join(
+            f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
+            f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
+            if score is None else
             f'<span class="sx-pick sx-word" data-variant="word:{i}" title="{escape(head)}: {score:+.3f}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
@@ -137,6 +144,10 @@ def _score_cell(value: float, limit: float, variant: str) -> str:
     return (f'<td class="sx-pick" data-variant="{escape(variant)}" title="play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
             f'color:{text_colour(value, limit)}">{value:+.3f}</td>')
+
+
+def _unheard_cell() -> str:
+    return f'<td class="sx-unheard" title="{UNHEARD_TITLE}" style="{CELL_STYLE};{UNHEARD_STYLE}">not heard</td>'
 
 
 def _placeholder(message: str) -> str:
