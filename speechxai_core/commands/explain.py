@@ -24,7 +24,9 @@ def add_method_options(parser) -> None:
 def register(commands) -> None:
     ex = commands.add_parser("explain", help="explain one audio clip")
     ex.add_argument("audio", help="audio file (wav, flac, ogg, mp3, webm, m4a, ...)")
-    ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
+    ex.add_argument("--model", default="demo",
+                    help="preset name, hub id, local folder, or Python code: file.py:name or package.module:name "
+                         "(a Classifier or a function returning one) (default: demo)")
     ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
     ex.add_argument("--start", type=float, help="explain the recording from here (seconds; times stay the recording's)")
     ex.add_argument("--end", type=float, help="explain the recording up to here (seconds)")

@@ -51,6 +51,11 @@ class HFAudioClassifier(Classifier):
         config = self.model.config
         labels = [str(config.id2label.get(i, config.id2label.get(str(i), f"LABEL_{i}"))) for i in range(config.num_labels)]
         self.heads = parse_heads(heads, labels)
+        single = [head.name for head in self.heads if len(head.labels) == 1]
+        if single:
+            raise ModelLoadError(f"model '{source}': head '{single[0]}' has one output, and a softmax over one class "
+                                 "is always 1; give --heads with at least two classes per head, or wrap the model "
+                                 "with CallableClassifier(outputs='probabilities') and a sigmoid")
         self.sampling_rate = int(getattr(self.extractor, "sampling_rate", 16000))
         self.supports_padding = bool(
             getattr(self.extractor, "feature_size", 0) == 1 and getattr(self.extractor, "return_attention_mask", False)

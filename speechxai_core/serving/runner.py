@@ -20,6 +20,7 @@ from ..models import Classifier, load_model
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
+from .hosting import is_hosted
 from .limits import Limits
 
 
@@ -62,7 +63,8 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     limits.check_file(request.audio)
     if request.words_file:
         limits.check_file(request.words_file)
-    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
+    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None,
+                            allow_code_models=not is_hosted())
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
     for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
