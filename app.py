@@ -132,7 +132,7 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                     progress(*update.progress)
                 yield {"status": status_html(*message, progress=update.progress)}
             elif update.explanation is None:
-                message = (f"Scoring {update.clip.duration:.1f} s of audio…", "info")
+                message = (update.stage or f"Preparing {update.clip.duration:.1f} s of audio…", "info")
                 yield {"status": status_html(*message)}
             else:
                 message = snapshot_message(update, started)

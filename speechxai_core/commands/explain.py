@@ -70,13 +70,14 @@ def _explain(args) -> int:
     clip = load_audio(args.audio, max_duration=args.max_duration if whole else None)
     mask = MaskConfig(args.mask, args.pad_before, args.pad_after)
     properties = tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES
-    classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
     bar = ProgressBar(args.quiet)
+    bar.stage(f"Loading model '{args.model}'…")
+    classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
     try:
         result = explain(
             clip, classifier, words=args.words, transcript=args.transcript, methods=args.methods,
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
-            batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
+            batch_size=args.batch_size, max_duration=args.max_duration, progress=bar, stage=bar.stage,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
             align_options=aligner_options(args), start=args.start, end=args.end,
         )
@@ -91,7 +92,7 @@ def _explain(args) -> int:
 
 
 class ProgressBar:
-    """A tqdm bar driven by the engine's ``(done, total)`` callback."""
+    """Stage lines on stderr and a tqdm bar driven by the engine's ``(done, total)`` callback."""
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
@@ -105,6 +106,10 @@ class ProgressBar:
 
             self.bar = tqdm(total=total, desc="scoring variants", unit="variant", file=sys.stderr)
         self.bar.update(done - self.bar.n)
+
+    def stage(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

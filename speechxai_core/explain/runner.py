@@ -62,6 +62,7 @@ def iter_explain(
     batch_size: int = 16,
     max_duration: float | None = 60.0,
     progress: Callable[[int, int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
     aligner: str = "auto",
     language: str = "en",
     on_align_failure: str = "windows",
@@ -80,11 +81,16 @@ def iter_explain(
     ``device``, ``window``). When alignment fails, ``on_align_failure="windows"`` warns and uses
     equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error, and also
     stops when a given transcript does not fit the audio (:mod:`speechxai_core.align.fit`).
+    ``stage(text)`` is called as each stage starts (model loading, transcription, alignment,
+    the transcript check, scoring); ``progress(done, total)`` counts scored variants.
     ``start``/``end`` (seconds): explain only that part of the recording; ``max_duration`` then
     limits the part. Times in the explanation stay in the recording's timeline (see
     :mod:`.segment`). Words the model does not hear (beyond ``classifier.max_duration``) are not
     scored: None in ``word_scores`` and a ``beyond_model_window`` warning.
     """
+    announce = stage or (lambda text: None)
+    if not isinstance(model, Classifier):
+        announce(f"Loading model '{model}'…")
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
     if engine.classifier is not classifier:
@@ -98,7 +104,7 @@ def iter_explain(
     word_list, aligner_settings = _words(
         clip, words, transcript, needed=any(m.name == "loo" for m in chosen),
         aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
-        segment=segment,
+        segment=segment, announce=announce,
     )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
@@ -118,20 +124,21 @@ def iter_explain(
         explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
         if not heard_words and any(m.name == "loo" for m in chosen):
             explanation.word_scores = {head: [None] * len(word_list) for head in target_index}
-    stages = [(method, stage) for method in chosen for stage in method.stages(context)]
-    pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
+    stages = [(method, step) for method in chosen for step in method.stages(context)]
+    pending = {step.name: {v.id for v in step.variants} for _, step in stages}
     scores: dict = {"original": original}
-    all_variants = [variant for _, stage in stages for variant in stage.variants]
+    all_variants = [variant for _, step in stages for variant in step.variants]
+    announce(f"Scoring {len(all_variants)} variants of {clip.duration:.1f} s of audio…")
     for batch in engine.iter_score(renderer, all_variants, progress):
         scores.update(batch)
         explanation.variants.extend(_records(batch, classifier, target_index))
         finished = False
-        for method, stage in stages:
-            waiting = pending[stage.name]
+        for method, step in stages:
+            waiting = pending[step.name]
             if waiting and not waiting.isdisjoint(batch):
                 waiting.difference_update(batch)
                 if not waiting:
-                    method.apply(context, stage, scores, explanation)
+                    method.apply(context, step, scores, explanation)
                     finished = True
         if finished and any(pending.values()):
             snapshot = copy.deepcopy(explanation)
@@ -143,7 +150,8 @@ def iter_explain(
 
 def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
            language: str = "en", on_failure: str = "windows", options: dict | None = None,
-           segment: dict | None = None) -> tuple[list[Word], dict]:
+           segment: dict | None = None, announce: Callable[[str], None] = lambda text: None,
+           ) -> tuple[list[Word], dict]:
     """Words in the clip's own time (the segment's, when one is cut) and how they were found."""
     if words is not None:
         if isinstance(words, str) or hasattr(words, "__fspath__"):
@@ -166,9 +174,12 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
     options = dict(options or {})
     window = options.pop("window", DEFAULT_WINDOW_S)
     try:
+        announce("Aligning the transcript to the audio…" if transcript is not None else
+                 "Transcribing the clip, then aligning the words…")
         result = align(clip, transcript, language, aligner, **options)
         described = result.describe()
         if transcript is not None and result.words:
+            announce("Checking that the transcript fits the audio…")
             described["transcript_fit"] = check_fit(clip, result.words, language, options.get("asr_model"),
                                                     stop=on_failure == "error")
         return check_words(result.words, clip.duration, clip.name), described

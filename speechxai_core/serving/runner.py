@@ -46,13 +46,15 @@ class ExplainRequest:
 
 @dataclass
 class Update:
-    """One step of a run: the clip loaded, a progress report (``progress`` = (done, total) variants)
-    or a snapshot (``explanation``); ``notice`` explains a fallback."""
+    """One step of a run: the clip loaded, a stage starting (``stage``: what is being done), a progress
+    report (``progress`` = (done, total) variants) or a snapshot (``explanation``); ``notice`` carries the
+    explanation's warnings."""
 
     clip: Audio
     explanation: Explanation | None
     notice: str = ""
     progress: tuple[int, int] | None = None
+    stage: str = ""
 
 
 def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Update]:
@@ -70,6 +72,8 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
         if kind == "progress":
             yield Update(clip, None, progress=value)
+        elif kind == "stage":
+            yield Update(clip, None, stage=value)
         else:
             explanation, notice = value
             yield Update(clip, explanation, notice)
@@ -82,6 +86,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        stage=getattr(report, "stage", None),
         start=request.start, end=request.end,
         **aligner_option(request.aligner),
     )
