@@ -18,6 +18,8 @@ def add_method_options(parser) -> None:
     parser.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
     parser.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="independent draws of the random properties (noise, room); mean ± std per level")
 
 
 def register(commands) -> None:
@@ -61,7 +63,7 @@ def run(args) -> int:
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
             batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
-            align_options=aligner_options(args),
+            align_options=aligner_options(args), repeats=args.repeats,
         )
     finally:
         bar.close()

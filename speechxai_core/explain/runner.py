@@ -2,6 +2,8 @@
 
 :func:`iter_explain` yields a growing :class:`Explanation` each time a stage (the
 words, then each property) is complete; :func:`explain` returns the final one.
+Methods' stages are scored together in batched rounds; a stage's follow-up stages
+(which need its results) form the next round; variants scored once are reused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
 from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
-from .methods import Context, get_methods
+from .base import Context, MethodOptions
+from .methods import get_methods
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
 WordsInput = Sequence[Word] | Sequence[dict] | str | None
@@ -63,6 +66,8 @@ def iter_explain(
     language: str = "en",
     on_align_failure: str = "windows",
     align_options: dict | None = None,
+    repeats: int | None = None,
+    method_options: MethodOptions | dict | None = None,
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -74,7 +79,10 @@ def iter_explain(
     for ``language``; ``align_options`` go to the aligner (``asr_model``, ``align_model``,
     ``device``, ``window``). When alignment fails, ``on_align_failure="windows"`` warns and uses
     equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error.
+    ``method_options`` (:class:`MethodOptions` or a dict of its fields) tune the methods;
+    ``repeats`` (independent draws of noise and room per level) overrides its ``repeats``.
     """
+    options = MethodOptions.from_value(method_options, repeats=repeats)
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
     if engine.classifier is not classifier:
@@ -82,39 +90,47 @@ def iter_explain(
     clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
     chosen = get_methods(methods)
     word_list, aligner_settings = _words(
-        clip, words, transcript, needed=any(m.name == "loo" for m in chosen),
+        clip, words, transcript, needed=any(m.word_level for m in chosen),
         aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
     )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
     target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
-    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties))
+    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), options, seed,
+                      classifier, clip, word_list)
     explanation = _skeleton(clip, classifier, word_list, original, target_index)
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
-        "aligner": aligner_settings,
+        "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
-    stages = [(method, stage) for method in chosen for stage in method.stages(context)]
-    pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
     scores: dict = {"original": original}
-    all_variants = [variant for _, stage in stages for variant in stage.variants]
-    for batch in engine.iter_score(renderer, all_variants, progress):
-        scores.update(batch)
-        explanation.variants.extend(_records(batch, classifier, target_index))
-        finished = False
-        for method, stage in stages:
-            waiting = pending[stage.name]
-            if waiting and not waiting.isdisjoint(batch):
-                waiting.difference_update(batch)
-                if not waiting:
-                    method.apply(context, stage, scores, explanation)
-                    finished = True
-        if finished and any(pending.values()):
-            snapshot = copy.deepcopy(explanation)
-            snapshot.complete = False
-            yield snapshot
+    queue = [(method, stage) for method in chosen for stage in method.stages(context)]
+    while queue:
+        follow_ups, waiting = [], []
+        for method, stage in queue:
+            missing = {v.id for v in stage.variants} - scores.keys()
+            if missing:
+                waiting.append((method, stage, missing))
+            else:
+                follow_ups += [(method, nxt) for nxt in method.apply(context, stage, scores, explanation)]
+        new = [v for _, stage, _ in waiting for v in stage.variants if v.id not in scores]
+        for batch in engine.iter_score(renderer, new, progress) if new else ():
+            scores.update(batch)
+            explanation.variants.extend(_records(batch, classifier, target_index))
+            finished = False
+            for method, stage, missing in waiting:
+                if missing and not missing.isdisjoint(batch):
+                    missing.difference_update(batch)
+                    if not missing:
+                        follow_ups += [(method, nxt) for nxt in method.apply(context, stage, scores, explanation)]
+                        finished = True
+            if finished and (follow_ups or any(missing for _, _, missing in waiting)):
+                snapshot = copy.deepcopy(explanation)
+                snapshot.complete = False
+                yield snapshot
+        queue = follow_ups
     _finish(explanation)
     yield explanation
 
@@ -178,13 +194,22 @@ def _records(batch: dict, classifier: Classifier, targets: dict) -> list[Variant
 
 def _finish(explanation: Explanation) -> None:
     """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
-    rank = {"original": 0, "word": 1, "pitch": 2, "stretch": 3, "noise": 4, "reverb": 5}
-    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, r.level or 0.0))
+    rank = {"original": 0, "word": 1, "words": 2, "pitch": 3, "stretch": 4, "noise": 5, "reverb": 6}
+    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, _word_set(r.id), r.level or 0.0, r.id))
     order = {prop: i for i, prop in enumerate(PROPERTIES)}
-    for table in (explanation.paralinguistic, explanation.paralinguistic_drops):
+    for table in (explanation.paralinguistic, explanation.paralinguistic_drops, explanation.paralinguistic_std,
+                  explanation.paralinguistic_drops_std):
         for head, values in table.items():
             table[head] = dict(sorted(values.items(), key=lambda item: order[item[0]]))
     explanation.paralinguistic_levels = dict(
         sorted(explanation.paralinguistic_levels.items(), key=lambda item: order[item[0]])
     )
     explanation.complete = True
+
+
+def _word_set(variant_id: str) -> tuple[int, ...]:
+    """Word indices of a ``words:`` id (size first, then indices), () for other kinds."""
+    if not variant_id.startswith("words:"):
+        return ()
+    indices = tuple(int(i) for i in variant_id[6:].split("+"))
+    return (len(indices), *indices)
