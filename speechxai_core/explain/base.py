@@ -55,6 +55,8 @@ class MethodOptions:
         bad = [name for name, value in positive.items() if not value > 0]
         if bad or self.lime_alpha < 0:
             raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
+        if self.lime_samples < 2:
+            raise MethodError("lime_samples must be at least 2")
         if self.interaction_top < 2:
             raise MethodError("interaction_top must be at least 2 (pairs of words)")
 
@@ -63,6 +65,12 @@ class MethodOptions:
         base = value if isinstance(value, MethodOptions) else cls(**(value or {}))
         fields = asdict(base) | {k: v for k, v in overrides.items() if v is not None}
         return cls(**fields)
+
+
+def finite(value: float) -> float | None:
+    """``value`` as a float, None when it is NaN or infinite (JSON has no NaN)."""
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 @dataclass(frozen=True)

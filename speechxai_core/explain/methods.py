@@ -9,8 +9,10 @@ Each method lives in its own module with its math in the docstring:
 from __future__ import annotations
 
 from .base import Method, MethodError
+from .lime import Lime
 from .loo import WordLeaveOneOut
 from .paralinguistic import Paralinguistic
+from .shapley import Shapley
 
 METHODS: dict[str, Method] = {}
 
@@ -23,7 +25,7 @@ def register(method: Method) -> Method:
     return method
 
 
-for _method in (WordLeaveOneOut(), Paralinguistic()):
+for _method in (WordLeaveOneOut(), Lime(), Shapley(), Paralinguistic()):
     register(_method)
 
 WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)
