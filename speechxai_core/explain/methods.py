@@ -9,6 +9,7 @@ Each method lives in its own module with its math in the docstring:
 from __future__ import annotations
 
 from .base import Method, MethodError
+from .gradients import GRADIENT_METHODS, GradientMethod
 from .lime import Lime
 from .loo import WordLeaveOneOut
 from .paralinguistic import Paralinguistic
@@ -25,7 +26,7 @@ def register(method: Method) -> Method:
     return method
 
 
-for _method in (WordLeaveOneOut(), Lime(), Shapley(), Paralinguistic()):
+for _method in (WordLeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic()):
     register(_method)
 
 WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)
