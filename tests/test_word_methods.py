@@ -185,3 +185,14 @@ def test_sampled_shapley_is_efficient_close_to_exact_and_seeded():
     assert not block["exact"] and block["stderr"][0][1] is not None and len(block["indices"]) == 3
     again = explain((samples, SR), model, words=WORDS, methods="shapley", method_options=options, seed=2)
     assert again.method_scores == result.method_scores and again.word_interactions == result.word_interactions
+
+
+def test_a_method_over_the_time_limit_is_skipped_and_announced():
+    messages = []
+    result = explain((clip(), SR), together_model(), words=WORDS, methods="loo,shapley,lime",
+                     method_options={"lime_samples": 400}, notify=messages.append, method_time_limit_s=1e-9)
+    assert result.settings["skipped_methods"].keys() == {"loo", "shapley", "lime"}
+    assert any(m.startswith("lime skipped: estimated lime: 400 variants") for m in messages)
+    kept = explain((clip(), SR), together_model(), words=WORDS, methods="loo,shapley,lime",
+                   method_options={"lime_samples": 400}, notify=messages.append, method_time_limit_s=1e6)
+    assert list(kept.method_scores) == ["shapley", "lime"] and "skipped_methods" not in kept.settings

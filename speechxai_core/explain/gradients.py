@@ -40,6 +40,10 @@ class GradientMethod:
     def stages(self, context: Context) -> list[Stage]:
         return [Stage(self.name, [])] if context.n_words else []
 
+    def planned(self, context: Context) -> int:
+        steps = context.options.ig_steps if self.name == "integrated_gradients" else 1
+        return 3 * steps * len(context.targets) if context.n_words else 0
+
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         table, details = word_gradients(context, self.name)
         explanation.method_scores[self.name] = table

@@ -75,6 +75,9 @@ class Lime:
         variants = [word_set_variant(np.flatnonzero(row == 0)) for row in z]
         return [Stage("lime", variants, {"z": z})]
 
+    def planned(self, context: Context) -> int:
+        return context.options.lime_samples if context.n_words else 0
+
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         options = context.options
         z = stage.data["z"]

@@ -17,6 +17,9 @@ class WordLeaveOneOut:
     def stages(self, context: Context) -> list[Stage]:
         return [Stage("words", word_variants(context.n_words))] if context.n_words else []
 
+    def planned(self, context: Context) -> int:
+        return context.n_words
+
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         explanation.word_scores = {
             head: [context.drop(scores, variant, head) for variant in stage.variants] for head in context.targets

@@ -25,6 +25,9 @@ class Paralinguistic:
         repeats = context.options.repeats
         return [Stage(prop, context.grid.variants((prop,), repeats)) for prop in context.properties]
 
+    def planned(self, context: Context) -> int:
+        return len(context.grid.variants(context.properties, context.options.repeats))
+
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         prop = stage.name
         levels = list(dict.fromkeys(float(v.level) for v in stage.variants))

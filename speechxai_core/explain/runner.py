@@ -26,6 +26,7 @@ from ..perturb.render import Renderer
 from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
 from .base import Context, MethodOptions
+from .cost import LARGE_RUN_S, estimate
 from .methods import get_methods
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
@@ -68,6 +69,8 @@ def iter_explain(
     align_options: dict | None = None,
     repeats: int | None = None,
     method_options: MethodOptions | dict | None = None,
+    notify: Callable[[str], None] | None = None,
+    method_time_limit_s: float | None = None,
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -81,6 +84,9 @@ def iter_explain(
     equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error.
     ``method_options`` (:class:`MethodOptions` or a dict of its fields) tune the methods;
     ``repeats`` (independent draws of noise and room per level) overrides its ``repeats``.
+    Large runs are timed first (one batch) and ``notify`` gets the estimate when it exceeds
+    ``LARGE_RUN_S``; a method estimated above ``method_time_limit_s`` is skipped (``notify``
+    says so; ``settings["skipped_methods"]`` records why).
     """
     options = MethodOptions.from_value(method_options, repeats=repeats)
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
@@ -105,6 +111,9 @@ def iter_explain(
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
         "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
+    chosen = _within_budget(chosen, estimate(chosen, context, engine, renderer), explanation, notify,
+                            method_time_limit_s)
+    explanation.settings["methods"] = [m.name for m in chosen]
     scores: dict = {"original": original}
     queue = [(method, stage) for method in chosen for stage in method.stages(context)]
     while queue:
@@ -133,6 +142,25 @@ def iter_explain(
         queue = follow_ups
     _finish(explanation)
     yield explanation
+
+
+def _within_budget(chosen: list, cost, explanation: Explanation, notify, limit_s: float | None) -> list:
+    """``chosen`` without the methods whose estimate exceeds ``limit_s``; announces large runs."""
+    if cost is None:
+        return chosen
+    skipped = {m.name: f"estimated {cost.describe(m.name)}, over the {limit_s:g} s limit"
+               for m in chosen if limit_s is not None and cost.seconds(m.name) > limit_s}
+    kept = [m for m in chosen if m.name not in skipped]
+    for name, reason in skipped.items():
+        if notify:
+            notify(f"{name} skipped: {reason}")
+    if skipped:
+        explanation.settings["skipped_methods"] = skipped
+    total = sum(cost.seconds(m.name) for m in kept)
+    if notify and total > LARGE_RUN_S:
+        notify(f"large run: {', '.join(f'{m.name} {cost.variants[m.name]:,}' for m in kept)} variants "
+               f"— about {total:.0f} s ({cost.seconds_per_variant * 1000:.1f} ms per variant)")
+    return kept
 
 
 def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
@@ -196,6 +224,10 @@ def _finish(explanation: Explanation) -> None:
     """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
     rank = {"original": 0, "word": 1, "words": 2, "pitch": 3, "stretch": 4, "noise": 5, "reverb": 6}
     explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, _word_set(r.id), r.level or 0.0, r.id))
+    methods = explanation.settings.get("methods", [])
+    for table in ("method_scores", "method_details"):
+        values = getattr(explanation, table)
+        setattr(explanation, table, {name: values[name] for name in methods if name in values})
     order = {prop: i for i, prop in enumerate(PROPERTIES)}
     for table in (explanation.paralinguistic, explanation.paralinguistic_drops, explanation.paralinguistic_std,
                   explanation.paralinguistic_drops_std):

@@ -110,6 +110,13 @@ class Shapley:
         return [Stage("shapley", [_variant(s, n) for s in subsets], {"subsets": subsets, "orders": orders,
                                                                      "exact": False})]
 
+    def planned(self, context: Context) -> int:
+        n = context.n_words
+        if not n:
+            return 0
+        return min(2 ** n, planned_coalitions(n, context.options) + planned_interaction_coalitions(
+            n, len(context.targets), context.options))
+
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         if stage.name == "shapley_interactions":
             self._apply_sampled_interactions(context, stage, scores, explanation)
