@@ -61,6 +61,13 @@ class Caveat:
 
 @dataclass
 class Explanation:
+    """One clip's attributions. Word scores are per head, one value per word:
+    ``word_scores`` (leave-one-out) and ``method_scores[method]`` for every other word method;
+    ``method_details[method]`` holds a method's diagnostics (fit, standard errors, what was
+    attributed); ``word_interactions[head]`` the pairwise Shapley interactions of the top words.
+    ``paralinguistic_std`` / ``paralinguistic_drops_std`` are standard deviations over repeats.
+    """
+
     audio: dict
     model: dict
     words: list[Word]
@@ -73,6 +80,11 @@ class Explanation:
     variants: list[VariantRecord] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     complete: bool = True
+    method_scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    method_details: dict[str, dict] = field(default_factory=dict)
+    word_interactions: dict[str, dict] = field(default_factory=dict)
+    paralinguistic_std: dict[str, dict[str, float]] = field(default_factory=dict)
+    paralinguistic_drops_std: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     warnings: list[Caveat] = field(default_factory=list)
 
     def warn(self, code: str, message: str) -> None:
@@ -89,6 +101,20 @@ class Explanation:
     @property
     def head_names(self) -> list[str]:
         return [head.name for head in self.heads]
+
+    @property
+    def word_methods(self) -> list[str]:
+        """Word-level methods with scores here, ``loo`` first."""
+        return (["loo"] if self.word_scores else []) + list(self.method_scores)
+
+    def scores_for(self, method: str = "loo") -> dict[str, list[float]]:
+        """{head: word scores} of ``method`` (``loo`` reads :attr:`word_scores`)."""
+        if method == "loo":
+            return self.word_scores
+        if method not in self.method_scores:
+            raise KeyError(f"no word scores of method '{method}' in this explanation (have: "
+                           f"{', '.join(self.word_methods) or 'none'})")
+        return self.method_scores[method]
 
     def variant(self, variant_id: str) -> VariantRecord:
         for record in self.variants:
@@ -125,6 +151,11 @@ class Explanation:
             settings=_read_settings(data.get("settings", {})),
             complete=data.get("complete", True),
             warnings=[Caveat(w["code"], w["message"]) for w in data.get("warnings", [])],
+            method_scores=data.get("method_scores", {}),
+            method_details=data.get("method_details", {}),
+            word_interactions=data.get("word_interactions", {}),
+            paralinguistic_std=data.get("paralinguistic_std", {}),
+            paralinguistic_drops_std=data.get("paralinguistic_drops_std", {}),
         )
 
     @classmethod
@@ -135,23 +166,40 @@ class Explanation:
 
     # --- tables --------------------------------------------------------------------
     def word_table(self) -> list[dict]:
-        """One row per word: word, start, end, then one score column per head."""
+        """One row per word: word, start, end, one LOO column per head, then ``method:head`` columns."""
         return [
             {"word": w.word, "start": w.start, "end": w.end}
             | {head: self.word_scores[head][i] for head in self.word_scores}
+            | {f"{method}:{head}": values[i] for method, table in self.method_scores.items()
+               for head, values in table.items()}
             for i, w in enumerate(self.words)
         ]
 
     def paralinguistic_table(self) -> list[dict]:
-        """One row per property, one column per head."""
+        """One row per property, one column per head, then ``head:std`` columns when there are repeats."""
         props = [p for p in PROPERTIES if any(p in scores for scores in self.paralinguistic.values())]
-        return [{"property": p} | {head: scores[p] for head, scores in self.paralinguistic.items()} for p in props]
+        return [{"property": p} | {head: scores[p] for head, scores in self.paralinguistic.items()}
+                | {f"{head}:std": spread[p] for head, spread in self._paralinguistic_spread().items() if p in spread}
+                for p in props]
+
+    def _paralinguistic_spread(self) -> dict[str, dict[str, float]]:
+        return self.paralinguistic_std if self.settings.get("repeats", 1) > 1 else {}
 
     def word_csv(self) -> str:
-        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores])
+        extra = [f"{method}:{head}" for method, table in self.method_scores.items() for head in table]
+        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores, *extra])
 
     def paralinguistic_csv(self) -> str:
-        return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic])
+        spread = [f"{head}:std" for head in self._paralinguistic_spread()]
+        return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic, *spread])
+
+    def interaction_csv(self) -> str:
+        """One row per pair of top words and head: the Shapley interaction index."""
+        rows = [{"head": head, "word_a": block["words"][a], "word_b": block["words"][b],
+                 "index_a": block["indices"][a], "index_b": block["indices"][b], "interaction": block["matrix"][a][b]}
+                for head, block in self.word_interactions.items()
+                for a in range(len(block["indices"])) for b in range(a + 1, len(block["indices"]))]
+        return _to_csv(rows, ["head", "word_a", "word_b", "index_a", "index_b", "interaction"])
 
 
 def _read_settings(settings: dict) -> dict:

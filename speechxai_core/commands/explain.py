@@ -11,7 +11,9 @@ from .align import add_aligner_options, aligner_options
 
 def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
-    parser.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
+    parser.add_argument("--methods", default="loo,paraling",
+                        help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
+                             "paraling")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
     parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
@@ -19,6 +21,22 @@ def add_method_options(parser) -> None:
     parser.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
     parser.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="independent draws of the random properties (noise, room); mean ± std per level")
+    parser.add_argument("--lime-samples", type=int, default=1000, help="LIME: word subsets sampled")
+    parser.add_argument("--shapley-max-words", type=int, default=10,
+                        help="Shapley: exact over all 2^n coalitions up to this many words, sampled above")
+    parser.add_argument("--shapley-permutations", type=int, default=64, help="Shapley: permutations when sampled")
+    parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
+
+
+def method_options(args):
+    """The :class:`MethodOptions` of the command-line flags."""
+    from ..explain import MethodOptions
+
+    return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
+                         shapley_exact_max_words=args.shapley_max_words,
+                         shapley_permutations=args.shapley_permutations, ig_steps=args.ig_steps)
 
 
 def register(commands) -> None:
@@ -79,7 +97,8 @@ def _explain(args) -> int:
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
             batch_size=args.batch_size, max_duration=args.max_duration, progress=bar, stage=bar.stage,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
-            align_options=aligner_options(args), start=args.start, end=args.end,
+            align_options=aligner_options(args), method_options=method_options(args),
+            start=args.start, end=args.end, notify=lambda message: print(message, file=sys.stderr),
         )
     finally:
         bar.close()
@@ -88,6 +107,9 @@ def _explain(args) -> int:
         result.to_json(args.json_out)
     if args.csv_out:
         Path(args.csv_out).write_text(result.word_csv(), encoding="utf-8")
+        if result.word_interactions:
+            path = Path(args.csv_out)
+            path.with_name(path.stem + ".interactions.csv").write_text(result.interaction_csv(), encoding="utf-8")
     return 0
 
 

@@ -148,14 +148,16 @@ def evaluate_explanation(
     thresholds: str | Sequence[float] = DECILES,
     only_positive: bool = True,
     seeds: Sequence[int] = RANDOM_SEEDS,
+    method: str = "loo",
 ) -> dict[str, HeadFaithfulness]:
-    """{head: faithfulness} of ``explanation``'s word scores on ``audio`` with ``model``.
+    """{head: faithfulness} of ``explanation``'s word scores of ``method`` on ``audio`` with ``model``.
 
     ``audio`` must be the clip that was explained; the masking settings are taken from
     the explanation. All masked clips (every head, every seed) are scored in one batched call.
     """
-    if not explanation.word_scores or not explanation.words:
-        raise EvaluationError("faithfulness needs word scores: explain with the 'loo' method and words")
+    word_scores = explanation.scores_for(method) if method in explanation.word_methods else {}
+    if not word_scores or not explanation.words:
+        raise EvaluationError(f"faithfulness needs word scores: explain with the '{method}' method and words")
     levels = get_thresholds(thresholds)
     engine = engine or ScoringEngine(model)
     if engine.classifier is not model:
@@ -167,7 +169,7 @@ def evaluate_explanation(
         )
     renderer = renderer_for(explanation, clip)
     n = len(explanation.words)
-    plans = {head: selections(scores, levels, only_positive) for head, scores in explanation.word_scores.items()}
+    plans = {head: selections(scores, levels, only_positive) for head, scores in word_scores.items()}
     clip_name = str(explanation.audio.get("name", ""))
     scored = [v is not None for v in next(iter(explanation.word_scores.values()))]
     random_plans = [selections(random_scores(n, seed, clip_name, scored), levels, only_positive) for seed in seeds]
