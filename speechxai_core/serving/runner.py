@@ -23,6 +23,9 @@ from .background import in_background
 from .hosting import is_hosted
 from .limits import Limits
 
+#: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
+HEARTBEAT_S = 1.0
+
 
 @dataclass
 class ExplainRequest:
@@ -69,11 +72,16 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
                             allow_code_models=not is_hosted())
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
-    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
+    stage, counting = "", False  # before variants are counted, a waiting stage shows its elapsed time
+    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report), HEARTBEAT_S):
         if kind == "progress":
+            counting = True
             yield Update(clip, None, progress=value)
         elif kind == "stage":
+            stage = value
             yield Update(clip, None, stage=value)
+        elif kind == "wait" and stage and not counting:
+            yield Update(clip, None, stage=f"{stage} ({value:.0f} s)")
         else:
             explanation, notice = value
             yield Update(clip, explanation, notice)
