@@ -82,7 +82,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
             if stage and not counting:
                 yield Update(clip, None, stage=f"{stage} ({value:.0f} s)")
         elif isinstance(value, Audio):
-            clip = value
+            clip, stage = value, ""  # loading is over
             yield Update(clip, None)
         else:
             explanation, notice = value
