@@ -95,6 +95,11 @@ def test_infinite_outputs_and_one_class_logits_are_refused():
         CallableClassifier(lambda w, sr: np.zeros((len(w), 1)), ["yes"], SR, outputs="logits")
 
 
+def test_a_hub_model_split_into_a_one_class_head_is_refused(tiny_model_dir):
+    with pytest.raises(ModelLoadError, match="head 'x' has one output.*always 1"):
+        load_model(tiny_model_dir, heads="x:1,y:2")
+
+
 def test_scores_that_do_not_sum_to_one_are_explained_as_they_are(three_words):
     detector = CallableClassifier(lambda w, sr: np.full((len(w), 2), 0.9), ["speech", "music"], SR)
     result = explain((harmonic_tone(seconds=2.0), SR), detector, words=three_words, methods="loo")

@@ -23,6 +23,9 @@ from .background import in_background
 from .hosting import is_hosted
 from .limits import Limits
 
+#: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
+HEARTBEAT_S = 1.0
+
 
 @dataclass
 class ExplainRequest:
@@ -50,7 +53,7 @@ class Update:
     report (``progress`` = (done, total) variants) or a snapshot (``explanation``); ``notice`` carries the
     explanation's warnings."""
 
-    clip: Audio
+    clip: Audio | None  # None until the clip is loaded
     explanation: Explanation | None
     notice: str = ""
     progress: tuple[int, int] | None = None
@@ -58,25 +61,42 @@ class Update:
 
 
 def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Update]:
-    """Yield the loaded clip first, then progress reports and each snapshot of the explanation
-    (the last one complete). Scoring runs on a worker thread; closing the iterator stops it."""
+    """Yield stage announcements, the loaded clip, then progress reports and each snapshot of the
+    explanation (the last one complete). The work runs on a worker thread (closing the iterator
+    stops it); until variants are counted, a stage that takes long is re-announced every second
+    with its elapsed time."""
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
     limits.check_file(request.audio)
     if request.words_file:
         limits.check_file(request.words_file)
-    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None,
-                            allow_code_models=not is_hosted())
-    clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
-    yield Update(clip, None)
-    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
+    clip, stage, counting = None, "", False
+    for kind, value in in_background(lambda report: _run(request, limits, report), HEARTBEAT_S):
         if kind == "progress":
+            counting = True
             yield Update(clip, None, progress=value)
         elif kind == "stage":
+            stage = value
             yield Update(clip, None, stage=value)
+        elif kind == "wait":
+            if stage and not counting:
+                yield Update(clip, None, stage=f"{stage} ({value:.0f} s)")
+        elif isinstance(value, Audio):
+            clip, stage = value, ""  # loading is over
+            yield Update(clip, None)
         else:
             explanation, notice = value
             yield Update(clip, explanation, notice)
+
+
+def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
+    """The loaded clip, then (snapshot, notice) pairs."""
+    model = request.model.strip() or "demo"
+    report.stage(f"Loading model '{model}'…")
+    classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not is_hosted())
+    clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
+    yield clip
+    yield from _snapshots(request, classifier, clip, report)
 
 
 def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,

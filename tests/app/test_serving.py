@@ -76,6 +76,44 @@ def test_background_streams_reports_and_items_in_order():
                                           ("item", "item1"), ("progress", (3, 3)), ("item", "item2")]
 
 
+def test_background_announces_stages_and_keeps_talking_while_a_stage_waits():
+    from speechxai_core.serving.background import in_background
+
+    def items(report):
+        report.stage("Transcribing the clip…")
+        time.sleep(0.35)
+        yield "words"
+
+    events = list(in_background(items, heartbeat=0.1))
+    assert events[0] == ("stage", "Transcribing the clip…") and events[-1] == ("item", "words")
+    waits = [value for kind, value in events if kind == "wait"]
+    assert len(waits) >= 2 and waits == sorted(waits) and all(0.05 < w < 0.5 for w in waits)
+
+
+def test_stream_announces_each_stage_of_a_run(tmp_path, monkeypatch):
+    import numpy as np
+    import soundfile as sf
+
+    from speechxai_core import CallableClassifier
+    from speechxai_core.serving.limits import Limits
+    from speechxai_core.serving.runner import ExplainRequest, stream_explanation
+
+    path = tmp_path / "clip.wav"
+    sf.write(path, 0.3 * np.sin(np.arange(32000) / 16000 * 2 * np.pi * 150).astype(np.float32), 16000)
+    words = tmp_path / "words.json"
+    words.write_text('[{"word": "a", "start": 0.1, "end": 0.5}, {"word": "b", "start": 1.2, "end": 1.8}]')
+    model = CallableClassifier(lambda w, sr: np.stack([w[:, :sr].std(1), 1 - w[:, :sr].std(1)], 1), ["x", "y"],
+                               name="first-second", max_duration=1.0)
+    request = ExplainRequest(str(path), words_file=str(words), properties=[], start=0.0, end=2.0)
+    monkeypatch.setattr("speechxai_core.serving.runner.load_model", lambda *args, **kwargs: model)
+    updates = list(stream_explanation(request, Limits()))
+    stages = [u.stage for u in updates if u.stage]
+    assert stages and stages[-1].startswith("Scoring 1 variants")
+    final = updates[-1].explanation
+    assert final.word_scores["class"] == [final.word_scores["class"][0], None]
+    assert "beyond_model_window" in final.warning_codes() and "not scored" in updates[-1].notice
+
+
 def test_background_raises_the_workers_error_and_stops_when_closed():
     import threading
 
