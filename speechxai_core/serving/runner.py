@@ -20,6 +20,7 @@ from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
 from .limits import Limits
+from .model_access import allowed_model
 
 
 @dataclass
@@ -59,7 +60,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     limits.check_file(request.audio)
     if request.words_file:
         limits.check_file(request.words_file)
-    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
+    classifier = load_model(allowed_model(request.model), heads=request.heads.strip() or None)
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
     for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
