@@ -30,7 +30,7 @@ from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
-from speechxai_core.serving.shutdown import remove_cached_files, stop_on_sigterm
+from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
     heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, variant_choices, waveform_figure,
@@ -394,9 +394,11 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop_on_sigterm()
     limits = Limits.from_env()
+    cache = PrivateCache.create()
     workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
-    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)))
     demo = build_app(limits, workspace=workspace)
+    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)),
+                          lambda: cache.prune(limits.file_max_age_s, kept_files(demo)))
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     try:
         demo.launch(server_name=server_name(),
@@ -406,8 +408,8 @@ def main() -> None:
         pass
     finally:
         demo.close()
-        remove_cached_files(demo)
         workspace.cleanup()
+        cache.remove()
         log.info("stopped; temporary files removed")
 
 

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 SHARED = "shared"  # runs without a session (API calls)
 
@@ -77,11 +78,12 @@ class Workspace:
                 if session.is_dir() and not any(session.iterdir()) and now - _mtime(session) > self.max_age_s:
                     session.rmdir()
 
-    def prune_every(self, interval_s: float) -> None:
-        """Prune on a daemon thread every ``interval_s`` seconds until :meth:`cleanup`."""
+    def prune_every(self, interval_s: float, *also: Callable[[], None]) -> None:
+        """Prune (and call each of ``also``) on a daemon thread every ``interval_s`` seconds until :meth:`cleanup`."""
         def loop() -> None:
             while not self._stop.wait(interval_s):
-                self.prune()
+                for task in (self.prune, *also):
+                    task()
 
         threading.Thread(target=loop, name="speechxai-workspace-prune", daemon=True).start()
 
