@@ -318,14 +318,15 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                   aligner]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads]
-        explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
+        explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
+        # a new clip stops the page's running explanation; its late updates are dropped by the run itself
         audio.input(new_clip, [audio, current_clip], [transcript, words_file, status, results, session],
-                    api_visibility="private", concurrency_limit=None)
+                    api_visibility="private", concurrency_limit=None, cancels=[explained])
         if example_list is not None:
             example_list.load_input_event.then(example_clip, [audio, current_clip],
                                                [transcript, status, results, session], api_visibility="private",
-                                               concurrency_limit=None)
+                                               concurrency_limit=None, cancels=[explained])
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
