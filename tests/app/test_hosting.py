@@ -171,3 +171,17 @@ def test_the_prediction_header_names_the_model_not_its_server_path(model_dir, cl
                                       Limits(), Workspace(root=tmp_path / "ws")) if "prediction" in v]
     header = views[-1]["prediction"]
     assert f"model {app.Path(model_dir).name}" in header and model_dir not in header
+
+
+def test_model_messages_speak_to_web_users_and_end_on_a_whole_word(tmp_path, clip_files):
+    (tmp_path / "not-a-model").mkdir()
+    (tmp_path / "not-a-model" / "notes.txt").write_text("hello")
+    messages = []
+    for model in (str(tmp_path / "not-a-model"), "superb-er"):  # a folder without a model; a hub id offline
+        views = list(app.run_views(ExplainRequest(clip_files["wav"], model), Limits(), Workspace(root=tmp_path / "ws")))
+        messages.append(views[-1]["error"])
+    folder, hub = messages
+    assert "is not a usable transformers audio classifier" in folder
+    assert folder.endswith(")") and "Otherwise" not in folder and len(folder) < 300
+    assert re.search(r"\(Can't load [\w ]+ for '[^']+'\)$", folder), folder  # the first sentence, whole
+    assert "no network" in hub and "--model" not in hub and "path/to" not in hub
