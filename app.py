@@ -19,13 +19,18 @@ from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
 from speechxai_core.perturb.variants import PROPERTIES
+from speechxai_core.serving.current_clip import CurrentClip
 from speechxai_core.serving.downloads import write_downloads
+from speechxai_core.serving.errors import user_message
 from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
+from speechxai_core.serving.hosting import server_name
 from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
+from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
     heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, variant_choices, waveform_figure,
@@ -80,11 +85,19 @@ def heads_hint(model: str) -> dict:
     return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def forget_filled_transcript(transcript: str, filled: str) -> tuple:
-    """Event: a new clip clears the transcript box if it still holds the words found for the last clip."""
-    if filled and (transcript or "").strip() == filled:
-        return "", ""
-    return gr.skip(), gr.skip()
+def new_clip(audio: str | None, current: CurrentClip) -> tuple:
+    """Event: a clip was uploaded, recorded or removed. The transcript, word timings, segment and results
+    of the previous clip go with it; words typed before any clip was given stay for this one."""
+    if not current.replace(audio):
+        return (gr.skip(),) * 7
+    return "", None, "", gr.update(visible=False), None, None, None
+
+
+def example_clip(audio: str | None, current: CurrentClip) -> tuple:
+    """Event: an example was chosen; it brings its own word timings, so only the transcript, segment and
+    results go."""
+    current.replace(audio)
+    return "", "", gr.update(visible=False), None, None, None
 
 
 def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
@@ -110,16 +123,16 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "filled_transcript", "targets",
-           "downloads")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads")
 
 
-def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
+def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
+              session: str | None = None) -> Iterator[dict]:
     """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``); progress reports
     update the status line and call ``progress(done, total)``.
 
     Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
-    the views keep the previous result.
+    the views keep the previous result. Downloads go to ``session``'s workspace folder.
     """
     started = time.monotonic()
     yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
@@ -136,18 +149,15 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                 yield {"status": status_html(*message)}
             else:
                 message = snapshot_message(update, started)
-                yield snapshot_views(update, request, workspace, first=not shown, started=started)
+                yield snapshot_views(update, request, workspace, first=not shown, started=started, session=session)
                 shown = True
-    except (SpeechXAIError, ValueError) as exc:
-        yield {"status": status_html(str(exc), "error"), "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
-        log.exception("explanation failed")
-        message = f"Internal error: {type(exc).__name__}: {exc}"
+        message = user_message(exc, "explain")
         yield {"status": status_html(message, "error"), "error": message}
 
 
 def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace, first: bool,
-                   started: float) -> dict:
+                   started: float, session: str | None = None) -> dict:
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
@@ -168,9 +178,11 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
         if not request.transcript.strip() and explanation.words and \
                 "alignment_fallback" not in explanation.warning_codes():
-            views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
+            views["transcript"] = " ".join(word.word for word in explanation.words)
     if explanation.complete:
-        views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
+        folder = workspace.new_folder(session)
+        views["downloads"] = write_downloads(explanation, update.clip.samples, folder)
+        workspace.prune(keep=folder)
     return views
 
 
@@ -194,22 +206,28 @@ def explain_json(request: ExplainRequest, limits: Limits) -> dict:
 
 
 def build_app(limits: Limits | None = None, default_model: str | None = None,
-              examples_dir: str | Path = EXAMPLES_DIR) -> gr.Blocks:
-    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected."""
+              examples_dir: str | Path = EXAMPLES_DIR, workspace: Workspace | None = None) -> gr.Blocks:
+    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected.
+    The app's files go to ``workspace`` (a new one by default)."""
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
-    workspace = Workspace()
+    workspace = workspace or Workspace(limits.file_max_age_s, limits.workspace_max_mb)
 
     @gpu_task
-    def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-            aligner, start=None, end=None, progress=gr.Progress()):
-        """Event: stream the explanation into every view, word level first, then property by property."""
+    def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
+            properties, grid, aligner, start, end, page: gr.Request, progress=gr.Progress()):
+        """Event: stream the explanation into every view, word level first, then property by property,
+        for as long as its clip is the page's current one."""
+        if not current.claim(audio or ""):
+            return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
                                  start, end)
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
-                (done, total), desc="Scoring variants", unit="variants")):
+                (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
+            if not current.is_current(audio or ""):
+                return  # another clip was given meanwhile: nothing of this run belongs on the page
             if "error" in views:
                 gr.Warning(views.pop("error"))
             yield {components[name]: value for name, value in views.items()}
@@ -229,12 +247,17 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                  aligner or "auto", start, end)
         try:
             return explain_json(request, limits)
-        except (SpeechXAIError, ValueError) as exc:
-            raise gr.Error(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+            raise gr.Error(user_message(exc, "explain (API)"), print_exception=False) from None
 
-    with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
-        session = gr.State(None, time_to_live=3600)
-        filled_transcript = gr.State("")
+    def end_session(page: gr.Request) -> None:
+        """Event: the page was closed; its files go."""
+        workspace.drop_session(page.session_hash)
+
+    age = max(1, int(limits.file_max_age_s))
+    with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
+        session = gr.State(None, time_to_live=age)
+        current_clip = gr.State(CurrentClip)
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
@@ -271,9 +294,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                     explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                     status = gr.HTML(elem_id="status")
             examples = find_examples(examples_dir)
-            if examples:
-                gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                            label="Example clips")
+            example_list = gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
+                                       label="Example clips") if examples else None
             with gr.Column(visible=False, elem_id="results") as results:
                 prediction = gr.HTML(elem_id="prediction")
                 with gr.Row(elem_id="player-bar", equal_height=True):
@@ -297,22 +319,29 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                     file_count="multiple", interactive=False, elem_id="downloads")
             api_result = gr.JSON(visible=False)
             api_button = gr.Button(visible=False)
-        dataset_tab(model, heads)
+        dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner, start, end]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, filled_transcript, targets, downloads]
-        explain_button.click(run, inputs, outputs, api_visibility="private")
+                   heatmaps, picker, player, caption, transcript, targets, downloads]
+        explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
-        audio.input(forget_filled_transcript, [transcript, filled_transcript], [transcript, filled_transcript],
-                    api_visibility="private", concurrency_limit=None)
+        # a new clip stops the page's running explanation; its late updates are dropped by the run itself
+        audio.input(new_clip, [audio, current_clip], [transcript, words_file, status, results, session, start, end],
+                    api_visibility="private", concurrency_limit=None, cancels=[explained])
+        if example_list is not None:
+            example_list.load_input_event.then(example_clip, [audio, current_clip],
+                                               [transcript, status, results, session, start, end],
+                                               api_visibility="private",
+                                               concurrency_limit=None, cancels=[explained])
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
+        demo.unload(end_session)
     return demo
 
 
@@ -320,20 +349,24 @@ def open_results(folder: str) -> tuple:
     """Event: summarise an explain-dataset results folder."""
     try:
         return load_summary(allowed_results_folder(folder)).outputs()
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "open results folder"), print_exception=False) from None
 
 
-def explain_clips(files: list[str] | None, model: str, heads: str, progress=gr.Progress()) -> tuple:
-    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) and summarise."""
+def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Workspace, session: str | None,
+                  progress=None) -> tuple:
+    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) into ``session``'s
+    workspace folder and summarise them."""
+    report = None if progress is None else lambda done, total, _: progress(
+        (done, total), desc="Explaining clips", unit="clips")
     try:
-        return run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
-            progress((done, total), desc="Explaining clips", unit="clips"))).outputs()
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+        return run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
+                                 heads=heads or None, progress=report).outputs()
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
 
 
-def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> None:
     """The Dataset tab: global word, property and faithfulness views of many clips."""
     with gr.Tab("Dataset", elem_id="tab-dataset"):
         gr.Markdown(f"Open a `speechxai explain-dataset` results folder, or explain up to {MAX_APP_ITEMS} clips "
@@ -351,8 +384,11 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
             "Top words per class", "Paralinguistic attribution", "Faithfulness vs random", "Failed items")]
         report = gr.File(label="HTML report")
         outputs = [status, words_plot, paraling_plot, faith_plot, *tables, report]
+        def explain_uploads(files, model, heads, page: gr.Request, progress=gr.Progress()):
+            return explain_clips(files, model, heads, workspace, page.session_hash, progress)
+
         open_button.click(open_results, folder, outputs, api_visibility="private")
-        run_button.click(explain_clips, [files, model, heads], outputs, api_visibility="private")
+        run_button.click(explain_uploads, [files, model, heads], outputs, api_visibility="private")
 
 
 def launch_options(limits: Limits | None = None) -> dict:
@@ -363,12 +399,27 @@ def launch_options(limits: Limits | None = None) -> dict:
 
 
 def main() -> None:
+    """Serve until SIGINT or SIGTERM, then remove every file the app wrote."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop_on_sigterm()
     limits = Limits.from_env()
-    demo = build_app(limits)
+    cache = PrivateCache.create()
+    workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
+    demo = build_app(limits, workspace=workspace)
+    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)),
+                          lambda: cache.prune(limits.file_max_age_s, kept_files(demo)))
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
-    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
-                server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
-                **launch_options(limits))
+    try:
+        demo.launch(server_name=server_name(),
+                    server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
+                    **launch_options(limits))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+        workspace.cleanup()
+        cache.remove()
+        log.info("stopped; temporary files removed")
 
 
 if __name__ == "__main__":

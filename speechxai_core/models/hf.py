@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -112,8 +113,8 @@ def _load(source: str, trust_remote_code: bool):
         pass
     if offline_mode() or not hub_reachable():
         raise ModelLoadError(
-            f"no network: hub model '{source}' cannot be downloaded and is not in the local cache. "
-            "Use a local model folder (--model path/to/folder) or the bundled demo model (--model demo)."
+            f"no network: hub model '{source}' cannot be downloaded and is not in the local cache; "
+            "use a local model folder or the bundled demo model ('demo')"
         )
     return _from_pretrained(source, source, trust_remote_code, local_only=False, is_local=False)
 
@@ -156,5 +157,10 @@ def _from_pretrained(target: str, source: str, trust_remote_code: bool, local_on
     return extractor, model
 
 
-def _first_line(text: str) -> str:
-    return (text.strip().splitlines() or ["unknown error"])[0][:200]
+def _first_line(text: str, limit: int = 160) -> str:
+    """The first sentence of the first line, cut at a word (with "…") when longer than ``limit``."""
+    line = (text.strip().splitlines() or ["unknown error"])[0].strip()
+    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -22,6 +22,7 @@ from ..perturb.variants import PROPERTIES
 from .background import in_background
 from .hosting import is_hosted
 from .limits import Limits
+from .model_access import allowed_model
 
 #: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
 HEARTBEAT_S = 1.0
@@ -91,7 +92,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
 
 def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
     """The loaded clip, then (snapshot, notice) pairs."""
-    model = request.model.strip() or "demo"
+    model = allowed_model(request.model)
     report.stage(f"Loading model '{model}'…")
     classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not is_hosted())
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..explanation import Explanation
+from ..models.presets import display_name
 from .style import (
     PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, level_label, symmetric_range,
     text_colour, variant_id,
@@ -45,7 +46,7 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'{escape(head.predicted)}</div>'
             f'{explained}{bars}</div>'
         )
-    model = escape(explanation.model.get("name", ""))
+    model = escape(display_name(explanation.model.get("name", "")))
     return (f'<div class="sx-prediction"><div style="font-size:13px;color:#6b7280;margin-bottom:4px">'
             f'{escape(explanation.audio["name"])} · {explanation.audio["duration"]:.2f} s · model {model}</div>'
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')

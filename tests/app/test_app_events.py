@@ -196,13 +196,31 @@ def test_heads_hint_shows_the_preset_spec():
     assert "one head" in app.heads_hint("some/other-model")["placeholder"]
 
 
-def test_a_new_clip_forgets_only_a_filled_transcript(streamed):
-    filled = streamed[-1].get("filled_transcript") or next(v["filled_transcript"] for v in streamed
-                                                           if "filled_transcript" in v)
-    assert filled == "turn on lights"
-    assert app.forget_filled_transcript("turn on lights", filled) == ("", "")
-    kept = app.forget_filled_transcript("turn on the lights", filled)  # corrected by the user
-    assert all(isinstance(value, type(app.gr.skip())) for value in kept)
+def test_a_new_clip_clears_the_previous_clips_words_and_results():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    skip = type(app.gr.skip())
+    current = CurrentClip()
+    # words typed or uploaded before the first clip belong to it: nothing is cleared
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
+    transcript, words_file, status, results, session = app.new_clip("/cache/b.wav", current)
+    assert (transcript, words_file, status, session) == ("", None, "", None) and results["visible"] is False
+    assert current.clip == "/cache/b.wav"
+    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
+    # an example brings its own timings: only the transcript, status and results are cleared
+    assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+
+
+def test_a_run_only_claims_its_own_clip():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    current = CurrentClip()
+    assert current.claim("/cache/a.wav") and current.is_current("/cache/a.wav")  # first clip seen by the run
+    current.replace("/cache/b.wav")
+    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav")
+    assert current.claim("/cache/b.wav")
+    assert copy.deepcopy(current).clip is None  # every page session starts empty
 
 
 def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):

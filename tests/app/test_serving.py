@@ -16,8 +16,10 @@ from speechxai_core.serving.workspace import Workspace
 
 def test_limits_from_environment():
     limits = Limits.from_env({"SPEECHXAI_MAX_FILE_MB": "5", "SPEECHXAI_MAX_DURATION_S": "30",
-                              "SPEECHXAI_CONCURRENCY": "3", "SPEECHXAI_QUEUE_SIZE": ""})
-    assert limits == Limits(max_file_mb=5.0, max_duration_s=30.0, concurrency=3, queue_size=Limits().queue_size)
+                              "SPEECHXAI_CONCURRENCY": "3", "SPEECHXAI_QUEUE_SIZE": "",
+                              "SPEECHXAI_FILE_MAX_AGE_S": "600", "SPEECHXAI_WORKSPACE_MAX_MB": "50"})
+    assert limits == Limits(max_file_mb=5.0, max_duration_s=30.0, concurrency=3, queue_size=Limits().queue_size,
+                            file_max_age_s=600.0, workspace_max_mb=50.0)
     with pytest.raises(ValueError, match="SPEECHXAI_CONCURRENCY must be a number"):
         Limits.from_env({"SPEECHXAI_CONCURRENCY": "two"})
     with pytest.raises(ValueError, match="SPEECHXAI_MAX_DURATION_S must be positive"):
@@ -41,6 +43,48 @@ def test_workspace_prunes_old_folders_and_cleans_up(tmp_path):
     assert not old.exists() and fresh.exists()
     workspace.cleanup()
     assert not workspace.root.exists()
+
+
+def test_workspace_keeps_sessions_apart_and_drops_a_closed_one(tmp_path):
+    workspace = Workspace(root=tmp_path / "ws")
+    a, b, api = workspace.new_folder("abc123"), workspace.new_folder("xyz789"), workspace.new_folder(None)
+    assert a.parent.name == "session-abc123" and b.parent.name == "session-xyz789" and api.parent.name == "shared"
+    assert workspace.new_folder("../../etc").parent.parent == workspace.root  # ids are only names
+    workspace.drop_session("abc123")
+    assert not a.parent.exists() and b.exists() and api.exists()
+
+
+def test_workspace_stays_under_its_size_cap_oldest_first(tmp_path):
+    workspace = Workspace(max_mb=3.5, root=tmp_path / "ws")
+    runs = []
+    for age in (400, 300, 200, 100):  # four runs of 1 MB, oldest first
+        run = workspace.new_folder("s")
+        (run / "report.html").write_bytes(b"x" * 1_000_000)
+        os.utime(run, (time.time() - age, time.time() - age))
+        runs.append(run)
+    assert workspace.size_mb() == pytest.approx(4.0)
+    workspace.prune(keep=runs[0])
+    assert [run.exists() for run in runs] == [True, False, True, True]  # the oldest goes, but never the kept one
+    workspace.max_mb = 2.5
+    workspace.new_folder("s")  # a new run makes room first
+    assert [run.exists() for run in runs] == [False, False, True, True] and workspace.size_mb() <= 2.5
+
+
+def test_private_gradio_cache_is_pruned_by_age_and_removed(tmp_path, monkeypatch):
+    from speechxai_core.serving.shutdown import PrivateCache
+
+    base = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(base))
+    cache = PrivateCache.create()
+    assert os.environ["GRADIO_TEMP_DIR"] == str(cache.folder) and cache.folder.parent == base
+    for name in ("old", "example", "new"):
+        (cache.folder / name).mkdir()
+        (cache.folder / name / "audio.wav").write_bytes(b"RIFF")
+    cache.prune(60, keep={str(cache.folder / "example" / "audio.wav")}, now=time.time() + 120)
+    assert sorted(p.name for p in cache.folder.iterdir()) == ["example"]
+    (base / "vibe_edit_history").mkdir()  # what Gradio makes beside it
+    cache.remove()
+    assert not base.exists()  # nothing was there before: nothing stays
 
 
 def test_gpu_task_is_a_no_op_without_spaces():
