@@ -37,13 +37,82 @@ log = logging.getLogger("speechxai.app")
 
 # Clicks on any [data-variant] element (tables, transcript) and on plotly marks with a variant id in
 # customdata are forwarded to the player through window.speechxaiSelect (defined by the caption below).
+# Keyboard: table cells and words have tabindex; every clickable plotly mark (a word span, a heatmap
+# level) gets a transparent button over it, so Tab reaches it and Enter plays it. A dense waveform
+# (layout.meta.word_pitch, seconds per word) opens on as many words as fit WORD_PX pixels each.
 PAGE_JS = """
 () => {
+  const WORD_PX = 56;
   const pick = (id) => { if (window.speechxaiSelect && id) window.speechxaiSelect(id); };
   document.addEventListener('click', (event) => {
     const element = event.target.closest && event.target.closest('[data-variant]');
     if (element) pick(element.dataset.variant);
   });
+  document.addEventListener('keydown', (event) => {
+    const element = event.target;
+    if ((event.key === 'Enter' || event.key === ' ') && element.dataset && element.dataset.variant
+        && element.tagName !== 'BUTTON') {
+      event.preventDefault();
+      pick(element.dataset.variant);
+    }
+  });
+  const plain = (text) => String(text || '').replace(/<br>/g, ', ').replace(/<[^>]*>/g, '');
+  const keys = (plot) => {
+    const layout = plot._fullLayout;
+    if (!layout || !plot._fullData) return;
+    let box = plot.querySelector(':scope > .sx-keys');
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'sx-keys';
+      plot.appendChild(box);
+    }
+    const focused = document.activeElement && box.contains(document.activeElement) ?
+      document.activeElement.dataset.key : null;
+    box.replaceChildren();
+    const add = (key, id, label, x0, x1, y0, y1) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sx-key';
+      button.dataset.variant = id;
+      button.dataset.key = key;
+      button.setAttribute('aria-label', 'play ' + label);
+      Object.assign(button.style, {left: Math.min(x0, x1) + 'px', top: Math.min(y0, y1) + 'px',
+        width: Math.abs(x1 - x0) + 'px', height: Math.abs(y1 - y0) + 'px'});
+      box.appendChild(button);
+      if (key === focused) button.focus({preventScroll: true});
+    };
+    plot._fullData.forEach((trace, t) => {
+      if (trace.name === 'labels' || !trace.customdata || !trace.visible) return;
+      const xa = layout[trace.xaxis.replace('x', 'xaxis')], ya = layout[trace.yaxis.replace('y', 'yaxis')];
+      if (!xa || !ya) return;
+      const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+      const [lo, hi] = [Math.min(...xa.range), Math.max(...xa.range)];
+      if (trace.type === 'heatmap') {
+        trace.customdata.forEach((row, j) => row.forEach((id, i) => {
+          if (typeof id === 'string') add(t + ':' + j + ':' + i, id, plain(trace.hovertext && trace.hovertext[j][i]),
+                                          px(i - 0.5), px(i + 0.5), py(j - 0.5), py(j + 0.5));
+        }));
+      } else if (trace.type === 'bar') {
+        trace.customdata.forEach((id, i) => {
+          const half = (Array.isArray(trace.width) ? trace.width[i] : trace.width || 0) / 2;
+          const x = trace.x[i];
+          if (typeof id !== 'string' || x + half < lo || x - half > hi) return;
+          const base = Array.isArray(trace.base) ? trace.base[i] : trace.base || 0;
+          add(t + ':' + i, id, plain(trace.hovertext && trace.hovertext[i]),
+              px(Math.max(lo, x - half)), px(Math.min(hi, x + half)), py(base), py(base + trace.y[i]));
+        });
+      }
+    });
+  };
+  const window_words = (plot) => {
+    const meta = plot.layout && plot.layout.meta;
+    if (!meta || !meta.word_pitch || meta.windowed || !window.Plotly) return false;
+    meta.windowed = true;
+    const xa = plot._fullLayout.xaxis;
+    const span = Math.max(meta.word_pitch, xa._length / WORD_PX * meta.word_pitch);
+    window.Plotly.relayout(plot, {'xaxis.range': [0, Math.min(span, meta.duration)]});
+    return true;
+  };
   const hook = (plot) => {
     if (plot.__speechxai || !plot.on) return;
     plot.__speechxai = true;
@@ -51,21 +120,46 @@ PAGE_JS = """
       const point = data && data.points && data.points[0];
       if (point && typeof point.customdata === 'string') pick(point.customdata);
     });
+    plot.on('plotly_afterplot', () => { if (!window_words(plot)) keys(plot); });
+    if (!window_words(plot)) keys(plot);
   };
   const scan = () => document.querySelectorAll('.js-plotly-plot').forEach(hook);
   new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
   scan();
 }
 """
+# Phone widths: the player bar shrinks to the picker and the player's buttons side by side, with
+# the caption under them in small type; result rows stack; tables scroll sideways in their own box.
 PAGE_CSS = """
-.gradio-container {overflow: clip !important}
+.gradio-container {overflow-x: clip !important; overflow-y: visible !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
 #status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
-.sx-pick:hover {outline: 2px solid #111827; cursor: pointer}
+#player .waveform-container, #player .top-panel {display: none}
+#caption .sx-now-playing {font-size: 13px; line-height: 1.35}
+.sx-pick:hover, .sx-pick:focus-visible {outline: 2px solid #111827; cursor: pointer}
+.sx-keys {position: absolute; inset: 0; pointer-events: none}
+.sx-key {position: absolute; padding: 0; border: 0; background: transparent; pointer-events: none}
+.sx-key:focus-visible {outline: 3px solid #111827; outline-offset: -3px}
+.sx-scroll {overflow-x: auto; max-width: 100%}
+#tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
+@media (max-width: 640px) {
+  #player-bar {flex-wrap: wrap !important; gap: 2px 8px !important; padding: 2px 0 !important}
+  #player-bar > * {min-width: 0 !important}
+  #player-bar .form:has(#picker) {flex: 1 1 40% !important; border: 0 !important}
+  #picker {padding: 4px !important}
+  #picker .container > span:first-child, #player > label, #player .timestamps,
+  #player .control-wrapper {display: none !important}
+  #player {flex: 1 1 45% !important; padding: 0 !important; border: 0 !important}
+  #player .controls {padding: 0 !important; min-height: 0 !important}
+  #caption {flex: 1 1 100% !important; max-height: 4.4em !important; overflow-y: auto !important}
+  #caption .sx-now-playing {font-size: 12px; line-height: 1.3}
+  #caption .sx-now-playing ul {margin: 0 0 0 14px !important}
+  #results-words {flex-direction: column !important}
+}
 """
 BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
@@ -264,22 +358,22 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                               label="Aligner (when no word timings are given)")
                     explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                     status = gr.HTML(elem_id="status")
-            examples = find_examples(examples_dir)
-            if examples:
-                gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                            label="Example clips")
+                    examples = find_examples(examples_dir)
+                    if examples:  # beside the inputs, so that they are in view when the page opens
+                        gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
+                                    label="Example clips")
             with gr.Column(visible=False, elem_id="results") as results:
                 prediction = gr.HTML(elem_id="prediction")
-                with gr.Row(elem_id="player-bar", equal_height=True):
+                with gr.Row(elem_id="player-bar"):
                     picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
                     player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                      scale=2)
-                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
+                                      scale=1)
+                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
                 gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
                             "red, the word supported the explained class; blue, it worked against it. "
                             "Click a word to hear the clip with that word masked.")
                 waveform = gr.Plot(show_label=False, elem_id="waveform")
-                with gr.Row():
+                with gr.Row(elem_id="results-words"):
                     transcript_view = gr.HTML(elem_id="transcript-view")
                     word_table = gr.HTML(elem_id="word-table")
                 gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
