@@ -14,7 +14,7 @@ from typing import Iterator
 
 import gradio as gr
 
-from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, run_small_dataset
+from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
@@ -245,17 +245,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    views = {
-        "status": status_html(*snapshot_message(update, started)),
-        "session": current,
-        "prediction": prediction_html(explanation),
-        "waveform": waveform_figure(explanation, update.clip.samples),
-        "transcript_view": transcript_html(explanation),
-        "word_table": word_table_html(explanation),
-        "paraling_table": paralinguistic_table_html(explanation),
-        "heatmaps": heatmap_figure(explanation),
-        "picker": gr.update(choices=variant_choices(explanation)),
-    }
+    views = {"status": status_html(*snapshot_message(update, started))} | result_views(current)
     if first:
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
@@ -265,6 +255,33 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     if explanation.complete:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
     return views
+
+
+def result_views(current: Session) -> dict:
+    """The views of one result that every snapshot redraws (keyed by output name)."""
+    explanation = current.explanation
+    return {
+        "session": current,
+        "prediction": prediction_html(explanation),
+        "waveform": waveform_figure(explanation, current.clip.samples),
+        "transcript_view": transcript_html(explanation),
+        "word_table": word_table_html(explanation),
+        "paraling_table": paralinguistic_table_html(explanation),
+        "heatmaps": heatmap_figure(explanation),
+        "picker": gr.update(choices=variant_choices(explanation)),
+    }
+
+
+def stored_clip_views(folder: str, index: int) -> dict:
+    """Every view of clip ``index`` of a dataset results folder, from its stored explanation."""
+    current = Session(*open_record(folder, index))
+    explanation = current.explanation
+    return result_views(current) | {
+        "status": status_html(f"{explanation.audio['name']}: the explanation stored in the results folder "
+                              "(not computed again)."),
+        "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
+        "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
+    }
 
 
 def play_variant(current: Session | None, variant: str) -> tuple:
@@ -329,7 +346,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", elem_id="tab-clip"):
+        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip") as clip_tab:
             with gr.Row():
                 with gr.Column(scale=1):
                     audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
@@ -385,7 +402,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                     file_count="multiple", interactive=False, elem_id="downloads")
             api_result = gr.JSON(visible=False)
             api_button = gr.Button(visible=False)
-        dataset_tab(model, heads)
+        clip_list, opened_folder = dataset_tab(model, heads)
+        tabs = clip_tab.parent  # the tabs Gradio wraps around consecutive tabs
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner]
@@ -401,29 +419,44 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
+
+        def open_stored_clip(folder: str, event: gr.SelectData):
+            """Event: a row of the Dataset tab's clip list opens that clip here."""
+            try:
+                views = stored_clip_views(folder, event.index[0])
+            except (SpeechXAIError, ValueError, OSError) as exc:
+                raise gr.Error(str(exc)) from None
+            components = dict(zip(OUTPUTS, outputs))
+            return {tabs: gr.Tabs(selected="clip")} | {components[name]: value for name, value in views.items()}
+
+        clip_list.select(open_stored_clip, opened_folder, [tabs, *outputs], api_visibility="private")
     return demo
 
 
 def open_results(folder: str) -> tuple:
-    """Event: summarise an explain-dataset results folder."""
+    """Event: summarise an explain-dataset results folder (outputs: see ``DatasetView.outputs``,
+    then the folder, for opening its clips)."""
     try:
-        return load_summary(allowed_results_folder(folder)).outputs()
+        view = load_summary(allowed_results_folder(folder))
     except (SpeechXAIError, ValueError, OSError) as exc:
         raise gr.Error(str(exc)) from None
+    return (*view.outputs(), str(view.folder))
 
 
 def explain_clips(files: list[str] | None, model: str, heads: str, progress=gr.Progress()) -> tuple:
     """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) and summarise."""
     try:
-        return run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
-            progress((done, total), desc="Explaining clips", unit="clips"))).outputs()
+        view = run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
+            progress((done, total), desc="Explaining clips", unit="clips")))
     except (SpeechXAIError, ValueError, OSError) as exc:
         raise gr.Error(str(exc)) from None
+    return (*view.outputs(), str(view.folder))
 
 
-def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
-    """The Dataset tab: global word, property and faithfulness views of many clips."""
-    with gr.Tab("Dataset", elem_id="tab-dataset"):
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> tuple[gr.Dataframe, gr.State]:
+    """The Dataset tab: global word, property and faithfulness views of many clips, and the list of
+    clips (returned with the opened folder, for the event that opens a clip in the first tab)."""
+    with gr.Tab("Dataset", id="dataset", elem_id="tab-dataset"):
         gr.Markdown(f"Open a `speechxai explain-dataset` results folder, or explain up to {MAX_APP_ITEMS} clips "
                     "with the model chosen on the first tab (add `NAME.txt` transcripts or `NAME.words.json` "
                     "timings next to the clips).")
@@ -434,13 +467,21 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
             files = gr.File(file_count="multiple", type="filepath", label="Clips and transcripts", scale=3)
             run_button = gr.Button("Explain these clips", scale=1, variant="primary")
         status = gr.Markdown(elem_id="dataset-status")
-        words_plot, paraling_plot, faith_plot = gr.Plot(), gr.Plot(), gr.Plot()
-        tables = [gr.Dataframe(label=label) for label in (
-            "Top words per class", "Paralinguistic attribution", "Faithfulness vs random", "Failed items")]
-        report = gr.File(label="HTML report")
-        outputs = [status, words_plot, paraling_plot, faith_plot, *tables, report]
+        opened = gr.State("")
+        clips = gr.Dataframe(label="Clips: choose one to see its explanation on the first tab", interactive=False,
+                             elem_id="dataset-clips", max_height=360)
+        # the figures carry their own titles
+        words_plot, paraling_plot, faith_plot = (gr.Plot(show_label=False, elem_id=f"dataset-{name}")
+                                                 for name in ("words", "paralinguistic", "faithfulness"))
+        tables = [gr.Dataframe(label=label, interactive=False, elem_id=f"dataset-{name}-table", max_height=400)
+                  for name, label in (("words", "Top words per class"), ("paralinguistic", "Paralinguistic attribution "
+                                      "(mean ± std over clips)"), ("faithfulness", "Faithfulness vs random"),
+                                      ("errors", "Failed items"))]
+        report = gr.File(label="HTML report", interactive=False, elem_id="dataset-report")
+        outputs = [status, words_plot, paraling_plot, faith_plot, clips, *tables, report, opened]
         open_button.click(open_results, folder, outputs, api_visibility="private")
         run_button.click(explain_clips, [files, model, heads], outputs, api_visibility="private")
+    return clips, opened
 
 
 def launch_options(limits: Limits | None = None) -> dict:
