@@ -64,6 +64,8 @@ PAGE_JS = """
     if (!box) {
       box = document.createElement('div');
       box.className = 'sx-keys';
+      Object.assign(box.style, {position: 'absolute', left: 0, top: 0, width: 0, height: 0, pointerEvents: 'none'});
+      if (getComputedStyle(plot).position === 'static') plot.style.position = 'relative';
       plot.appendChild(box);
     }
     const focused = document.activeElement && box.contains(document.activeElement) ?
@@ -76,7 +78,8 @@ PAGE_JS = """
       button.dataset.variant = id;
       button.dataset.key = key;
       button.setAttribute('aria-label', 'play ' + label);
-      Object.assign(button.style, {left: Math.min(x0, x1) + 'px', top: Math.min(y0, y1) + 'px',
+      Object.assign(button.style, {position: 'absolute', padding: 0, border: 0, background: 'transparent',
+        pointerEvents: 'none', left: Math.min(x0, x1) + 'px', top: Math.min(y0, y1) + 'px',
         width: Math.abs(x1 - x0) + 'px', height: Math.abs(y1 - y0) + 'px'});
       box.appendChild(button);
       if (key === focused) button.focus({preventScroll: true});
@@ -109,7 +112,7 @@ PAGE_JS = """
     if (!meta || !meta.word_pitch || meta.windowed || !window.Plotly) return false;
     meta.windowed = true;
     const xa = plot._fullLayout.xaxis;
-    const span = Math.max(meta.word_pitch, xa._length / WORD_PX * meta.word_pitch);
+    const span = Math.max(1, Math.floor(xa._length / WORD_PX)) * meta.word_pitch;
     window.Plotly.relayout(plot, {'xaxis.range': [0, Math.min(span, meta.duration)]});
     return true;
   };
@@ -141,8 +144,6 @@ PAGE_CSS = """
 #player .waveform-container, #player .top-panel {display: none}
 #caption .sx-now-playing {font-size: 13px; line-height: 1.35}
 .sx-pick:hover, .sx-pick:focus-visible {outline: 2px solid #111827; cursor: pointer}
-.sx-keys {position: absolute; inset: 0; pointer-events: none}
-.sx-key {position: absolute; padding: 0; border: 0; background: transparent; pointer-events: none}
 .sx-key:focus-visible {outline: 3px solid #111827; outline-offset: -3px}
 .sx-scroll {overflow-x: auto; max-width: 100%}
 #tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
