@@ -14,7 +14,7 @@ from typing import Iterator
 
 import gradio as gr
 
-from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, run_small_dataset
+from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
@@ -42,13 +42,85 @@ log = logging.getLogger("speechxai.app")
 
 # Clicks on any [data-variant] element (tables, transcript) and on plotly marks with a variant id in
 # customdata are forwarded to the player through window.speechxaiSelect (defined by the caption below).
+# Keyboard: table cells and words have tabindex; every clickable plotly mark (a word span, a heatmap
+# level) gets a transparent button over it, so Tab reaches it and Enter plays it. A dense waveform
+# (layout.meta.word_pitch, seconds per word) opens on as many words as fit WORD_PX pixels each.
 PAGE_JS = """
 () => {
+  const WORD_PX = 56;
   const pick = (id) => { if (window.speechxaiSelect && id) window.speechxaiSelect(id); };
   document.addEventListener('click', (event) => {
     const element = event.target.closest && event.target.closest('[data-variant]');
     if (element) pick(element.dataset.variant);
   });
+  document.addEventListener('keydown', (event) => {
+    const element = event.target;
+    if ((event.key === 'Enter' || event.key === ' ') && element.dataset && element.dataset.variant
+        && element.tagName !== 'BUTTON') {
+      event.preventDefault();
+      pick(element.dataset.variant);
+    }
+  });
+  const plain = (text) => String(text || '').replace(/<br>/g, ', ').replace(/<[^>]*>/g, '');
+  const keys = (plot) => {
+    const layout = plot._fullLayout;
+    if (!layout || !plot._fullData) return;
+    let box = plot.querySelector(':scope > .sx-keys');
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'sx-keys';
+      Object.assign(box.style, {position: 'absolute', left: 0, top: 0, width: 0, height: 0, pointerEvents: 'none'});
+      if (getComputedStyle(plot).position === 'static') plot.style.position = 'relative';
+      plot.appendChild(box);
+    }
+    const focused = document.activeElement && box.contains(document.activeElement) ?
+      document.activeElement.dataset.key : null;
+    box.replaceChildren();
+    const add = (key, id, label, x0, x1, y0, y1) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sx-key';
+      button.dataset.variant = id;
+      button.dataset.key = key;
+      button.setAttribute('aria-label', 'play ' + label);
+      Object.assign(button.style, {position: 'absolute', padding: 0, border: 0, background: 'transparent',
+        pointerEvents: 'none', left: Math.min(x0, x1) + 'px', top: Math.min(y0, y1) + 'px',
+        width: Math.abs(x1 - x0) + 'px', height: Math.abs(y1 - y0) + 'px'});
+      box.appendChild(button);
+      if (key === focused) button.focus({preventScroll: true});
+    };
+    plot._fullData.forEach((trace, t) => {
+      if (trace.name === 'labels' || !trace.customdata || !trace.visible) return;
+      const xa = layout[trace.xaxis.replace('x', 'xaxis')], ya = layout[trace.yaxis.replace('y', 'yaxis')];
+      if (!xa || !ya) return;
+      const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+      const [lo, hi] = [Math.min(...xa.range), Math.max(...xa.range)];
+      if (trace.type === 'heatmap') {
+        trace.customdata.forEach((row, j) => row.forEach((id, i) => {
+          if (typeof id === 'string') add(t + ':' + j + ':' + i, id, plain(trace.hovertext && trace.hovertext[j][i]),
+                                          px(i - 0.5), px(i + 0.5), py(j - 0.5), py(j + 0.5));
+        }));
+      } else if (trace.type === 'bar') {
+        trace.customdata.forEach((id, i) => {
+          const half = (Array.isArray(trace.width) ? trace.width[i] : trace.width || 0) / 2;
+          const x = trace.x[i];
+          if (typeof id !== 'string' || x + half < lo || x - half > hi) return;
+          const base = Array.isArray(trace.base) ? trace.base[i] : trace.base || 0;
+          add(t + ':' + i, id, plain(trace.hovertext && trace.hovertext[i]),
+              px(Math.max(lo, x - half)), px(Math.min(hi, x + half)), py(base), py(base + trace.y[i]));
+        });
+      }
+    });
+  };
+  const window_words = (plot) => {
+    const meta = plot.layout && plot.layout.meta;
+    if (!meta || !meta.word_pitch || meta.windowed || !window.Plotly) return false;
+    meta.windowed = true;
+    const xa = plot._fullLayout.xaxis;
+    const span = Math.max(1, Math.floor(xa._length / WORD_PX)) * meta.word_pitch;
+    window.Plotly.relayout(plot, {'xaxis.range': [0, Math.min(span, meta.duration)]});
+    return true;
+  };
   const hook = (plot) => {
     if (plot.__speechxai || !plot.on) return;
     plot.__speechxai = true;
@@ -56,21 +128,44 @@ PAGE_JS = """
       const point = data && data.points && data.points[0];
       if (point && typeof point.customdata === 'string') pick(point.customdata);
     });
+    plot.on('plotly_afterplot', () => { if (!window_words(plot)) keys(plot); });
+    if (!window_words(plot)) keys(plot);
   };
   const scan = () => document.querySelectorAll('.js-plotly-plot').forEach(hook);
   new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
   scan();
 }
 """
+# Phone widths: the player bar shrinks to the picker and the player's buttons side by side, with
+# the caption under them in small type; result rows stack; tables scroll sideways in their own box.
 PAGE_CSS = """
-.gradio-container {overflow: clip !important}
+.gradio-container {overflow-x: clip !important; overflow-y: visible !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
 #status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
-.sx-pick:hover {outline: 2px solid #111827; cursor: pointer}
+#player .waveform-container, #player .top-panel {display: none}
+#caption .sx-now-playing {font-size: 13px; line-height: 1.35}
+.sx-pick:hover, .sx-pick:focus-visible {outline: 2px solid #111827; cursor: pointer}
+.sx-key:focus-visible {outline: 3px solid #111827; outline-offset: -3px}
+.sx-scroll {overflow-x: auto; max-width: 100%}
+#tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
+@media (max-width: 640px) {
+  #player-bar {flex-wrap: wrap !important; gap: 2px 8px !important; padding: 2px 0 !important}
+  #player-bar > * {min-width: 0 !important}
+  #player-bar .form:has(#picker) {flex: 1 1 40% !important; border: 0 !important}
+  #picker {padding: 4px !important}
+  #picker .container > span:first-child, #player > label, #player .timestamps,
+  #player .control-wrapper {display: none !important}
+  #player {flex: 1 1 45% !important; padding: 0 !important; border: 0 !important}
+  #player .controls {padding: 0 !important; min-height: 0 !important}
+  #caption {flex: 1 1 100% !important; max-height: 4.4em !important; overflow-y: auto !important}
+  #caption .sx-now-playing {font-size: 12px; line-height: 1.3}
+  #caption .sx-now-playing ul {margin: 0 0 0 14px !important}
+  #results-words {flex-direction: column !important}
+}
 """
 BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
@@ -161,17 +256,7 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    views = {
-        "status": status_html(*snapshot_message(update, started)),
-        "session": current,
-        "prediction": prediction_html(explanation),
-        "waveform": waveform_figure(explanation, update.clip.samples),
-        "transcript_view": transcript_html(explanation),
-        "word_table": word_table_html(explanation),
-        "paraling_table": paralinguistic_table_html(explanation),
-        "heatmaps": heatmap_figure(explanation),
-        "picker": gr.update(choices=variant_choices(explanation)),
-    }
+    views = {"status": status_html(*snapshot_message(update, started))} | result_views(current)
     if first:
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
@@ -184,6 +269,33 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
         views["downloads"] = write_downloads(explanation, update.clip.samples, folder)
         workspace.prune(keep=folder)
     return views
+
+
+def result_views(current: Session) -> dict:
+    """The views of one result that every snapshot redraws (keyed by output name)."""
+    explanation = current.explanation
+    return {
+        "session": current,
+        "prediction": prediction_html(explanation),
+        "waveform": waveform_figure(explanation, current.clip.samples),
+        "transcript_view": transcript_html(explanation),
+        "word_table": word_table_html(explanation),
+        "paraling_table": paralinguistic_table_html(explanation),
+        "heatmaps": heatmap_figure(explanation),
+        "picker": gr.update(choices=variant_choices(explanation)),
+    }
+
+
+def stored_clip_views(folder: str, index: int) -> dict:
+    """Every view of clip ``index`` of a dataset results folder, from its stored explanation."""
+    current = Session(*open_record(folder, index))
+    explanation = current.explanation
+    return result_views(current) | {
+        "status": status_html(f"{explanation.audio['name']}: the explanation stored in the results folder "
+                              "(not computed again)."),
+        "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
+        "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
+    }
 
 
 def play_variant(current: Session | None, variant: str) -> tuple:
@@ -261,7 +373,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", elem_id="tab-clip"):
+        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip") as clip_tab:
             with gr.Row():
                 with gr.Column(scale=1):
                     audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
@@ -293,21 +405,22 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                             end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
                     explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                     status = gr.HTML(elem_id="status")
-            examples = find_examples(examples_dir)
-            example_list = gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                                       label="Example clips") if examples else None
+                    examples = find_examples(examples_dir)
+                    # beside the inputs, so that they are in view when the page opens
+                    example_list = gr.Examples([[wav, timings] for wav, timings in examples],
+                                               inputs=[audio, words_file], label="Example clips") if examples else None
             with gr.Column(visible=False, elem_id="results") as results:
                 prediction = gr.HTML(elem_id="prediction")
-                with gr.Row(elem_id="player-bar", equal_height=True):
+                with gr.Row(elem_id="player-bar"):
                     picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
                     player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                      scale=2)
-                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
+                                      scale=1)
+                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
                 gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
                             "red, the word supported the explained class; blue, it worked against it. "
                             "Click a word to hear the clip with that word masked.")
                 waveform = gr.Plot(show_label=False, elem_id="waveform")
-                with gr.Row():
+                with gr.Row(elem_id="results-words"):
                     transcript_view = gr.HTML(elem_id="transcript-view")
                     word_table = gr.HTML(elem_id="word-table")
                 gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
@@ -319,7 +432,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                     file_count="multiple", interactive=False, elem_id="downloads")
             api_result = gr.JSON(visible=False)
             api_button = gr.Button(visible=False)
-        dataset_tab(model, heads, workspace)
+        clip_list, opened_folder = dataset_tab(model, heads, workspace)
+        tabs = clip_tab.parent  # the tabs Gradio wraps around consecutive tabs
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner, start, end]
@@ -342,15 +456,28 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
         demo.unload(end_session)
+
+        def open_stored_clip(folder: str, event: gr.SelectData):
+            """Event: a row of the Dataset tab's clip list opens that clip here."""
+            try:
+                views = stored_clip_views(folder, event.index[0])
+            except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+                raise gr.Error(user_message(exc, "open a stored clip"), print_exception=False) from None
+            components = dict(zip(OUTPUTS, outputs))
+            return {tabs: gr.Tabs(selected="clip")} | {components[name]: value for name, value in views.items()}
+
+        clip_list.select(open_stored_clip, opened_folder, [tabs, *outputs], api_visibility="private")
     return demo
 
 
 def open_results(folder: str) -> tuple:
-    """Event: summarise an explain-dataset results folder."""
+    """Event: summarise an explain-dataset results folder (outputs: see ``DatasetView.outputs``,
+    then the folder, for opening its clips)."""
     try:
-        return load_summary(allowed_results_folder(folder)).outputs()
+        view = load_summary(allowed_results_folder(folder))
     except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
         raise gr.Error(user_message(exc, "open results folder"), print_exception=False) from None
+    return (*view.outputs(), str(view.folder))
 
 
 def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Workspace, session: str | None,
@@ -360,15 +487,17 @@ def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Wo
     report = None if progress is None else lambda done, total, _: progress(
         (done, total), desc="Explaining clips", unit="clips")
     try:
-        return run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
-                                 heads=heads or None, progress=report).outputs()
+        view = run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
+                                 heads=heads or None, progress=report)
     except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
         raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
+    return (*view.outputs(), str(view.folder))
 
 
-def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> None:
-    """The Dataset tab: global word, property and faithfulness views of many clips."""
-    with gr.Tab("Dataset", elem_id="tab-dataset"):
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> tuple[gr.Dataframe, gr.State]:
+    """The Dataset tab: global word, property and faithfulness views of many clips, and the list of
+    clips (returned with the opened folder, for the event that opens a clip in the first tab)."""
+    with gr.Tab("Dataset", id="dataset", elem_id="tab-dataset"):
         gr.Markdown(f"Open a `speechxai explain-dataset` results folder, or explain up to {MAX_APP_ITEMS} clips "
                     "with the model chosen on the first tab (add `NAME.txt` transcripts or `NAME.words.json` "
                     "timings next to the clips).")
@@ -379,16 +508,25 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> 
             files = gr.File(file_count="multiple", type="filepath", label="Clips and transcripts", scale=3)
             run_button = gr.Button("Explain these clips", scale=1, variant="primary")
         status = gr.Markdown(elem_id="dataset-status")
-        words_plot, paraling_plot, faith_plot = gr.Plot(), gr.Plot(), gr.Plot()
-        tables = [gr.Dataframe(label=label) for label in (
-            "Top words per class", "Paralinguistic attribution", "Faithfulness vs random", "Failed items")]
-        report = gr.File(label="HTML report")
-        outputs = [status, words_plot, paraling_plot, faith_plot, *tables, report]
+        opened = gr.State("")
+        clips = gr.Dataframe(label="Clips: choose one to see its explanation on the first tab", interactive=False,
+                             elem_id="dataset-clips", max_height=360)
+        # the figures carry their own titles
+        words_plot, paraling_plot, faith_plot = (gr.Plot(show_label=False, elem_id=f"dataset-{name}")
+                                                 for name in ("words", "paralinguistic", "faithfulness"))
+        tables = [gr.Dataframe(label=label, interactive=False, elem_id=f"dataset-{name}-table", max_height=400)
+                  for name, label in (("words", "Top words per class"), ("paralinguistic", "Paralinguistic attribution "
+                                      "(mean ± std over clips)"), ("faithfulness", "Faithfulness vs random"),
+                                      ("errors", "Failed items"))]
+        report = gr.File(label="HTML report", interactive=False, elem_id="dataset-report")
+        outputs = [status, words_plot, paraling_plot, faith_plot, clips, *tables, report, opened]
+
         def explain_uploads(files, model, heads, page: gr.Request, progress=gr.Progress()):
             return explain_clips(files, model, heads, workspace, page.session_hash, progress)
 
         open_button.click(open_results, folder, outputs, api_visibility="private")
         run_button.click(explain_uploads, [files, model, heads], outputs, api_visibility="private")
+    return clips, opened
 
 
 def launch_options(limits: Limits | None = None) -> dict:

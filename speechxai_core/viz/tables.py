@@ -1,6 +1,8 @@
 """HTML views of an :class:`Explanation`: prediction, colour-scaled tables, highlighted transcript.
 
-Cells that stand for a scored variant carry ``data-variant="<id>"`` so a page can play it.
+Cells that stand for a scored variant carry ``data-variant="<id>"`` so a page can play it, and
+``tabindex="0"`` so the keyboard reaches them. Tables sit in a box that scrolls sideways when the
+page is narrower than the table.
 The markup is self-contained (inline styles) and works in the app and in the HTML report.
 """
 
@@ -11,16 +13,19 @@ import numpy as np
 from ..explanation import Explanation
 from ..models.presets import display_name
 from .style import (
-    PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, level_label, symmetric_range,
-    text_colour, variant_id,
+    PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, number, symmetric_range, text_colour,
+    variant_id,
 )
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
-CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right"
+CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right;white-space:nowrap"
+HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left;white-space:nowrap"
+SCROLL_STYLE = "overflow-x:auto;max-width:100%"
+PICK = 'class="sx-pick" tabindex="0" role="button"'
 #: Words the model does not hear (not scored): grey, hatched.
 UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
 UNHEARD_TITLE = "not scored: outside what the model hears"
-HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left"
+
 
 
 def prediction_html(explanation: Explanation, top: int = 3) -> str:
@@ -33,12 +38,12 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<span style="width:110px;overflow:hidden;text-overflow:ellipsis">{escape(head.labels[i])}</span>'
             f'<span style="display:inline-block;height:10px;width:{max(2, round(120 * head.probabilities[i]))}px;'
             f'background:{"#b2182b" if head.labels[i] == head.target else "#9ca3af"}"></span>'
-            f'<span>{head.probabilities[i]:.2f}</span></div>'
+            f'<span>{number(head.probabilities[i], 2)}</span></div>'
             for i in order
         )
         explained = "" if head.target == head.predicted else (
             f'<div style="font-size:12px;color:#b45309">explaining: {escape(head.target)} '
-            f'(p = {head.probability:.2f})</div>')
+            f'(p = {number(head.probability, 2)})</div>')
         cards.append(
             f'<div class="sx-card" style="border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:220px">'
             f'<div style="font-size:12px;color:#6b7280;text-transform:uppercase">{escape(head.name)}</div>'
@@ -79,11 +84,11 @@ def word_table_html(explanation: Explanation) -> str:
     for i, word in enumerate(explanation.words):
         cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") if
                         explanation.word_scores[h][i] is not None else _unheard_cell() for h in heads)
-        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" class="sx-pick">{escape(word.word)}'
+        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" {PICK}>{escape(word.word)}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
-    return (f'<table class="sx-words" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">word</th>{header}'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return _scrolling(f'<table class="sx-words" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">word</th>'
+                      f'{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def transcript_html(explanation: Explanation) -> str:
@@ -97,7 +102,8 @@ def transcript_html(explanation: Explanation) -> str:
             f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
             f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
             if score is None else
-            f'<span class="sx-pick sx-word" data-variant="word:{i}" title="{escape(head)}: {score:+.3f}" '
+            f'<span class="sx-pick sx-word" tabindex="0" role="button" data-variant="word:{i}" '
+            f'title="{escape(head)}: {number(score, signed=True)}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
             f'{escape(word.word)}</span>'
@@ -124,8 +130,8 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
             for h in heads
         )
         rows.append(f'<tr><td style="{HEAD_STYLE}">{escape(PROPERTY_TITLES[prop])}</td>{cells}</tr>')
-    return (f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">property</th>'
-            f'{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return _scrolling(f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">'
+                      f'property</th>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def strongest_level(explanation: Explanation, head: str, prop: str) -> str:
@@ -142,9 +148,14 @@ def variant_choices(explanation: Explanation) -> list[tuple[str, str]]:
 
 
 def _score_cell(value: float, limit: float, variant: str) -> str:
-    return (f'<td class="sx-pick" data-variant="{escape(variant)}" title="play: {escape(variant)}" '
+    return (f'<td {PICK} data-variant="{escape(variant)}" title="play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
-            f'color:{text_colour(value, limit)}">{value:+.3f}</td>')
+            f'color:{text_colour(value, limit)}">{number(value, signed=True)}</td>')
+
+
+def _scrolling(table: str) -> str:
+    """``table`` in a box as wide as the page that scrolls sideways when the table is wider."""
+    return f'<div class="sx-scroll" style="{SCROLL_STYLE}">{table}</div>'
 
 
 def _unheard_cell() -> str:

@@ -62,8 +62,10 @@ def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
     for head in reference.head_names:
         np.testing.assert_allclose(explanation.word_scores[head], reference.word_scores[head], atol=1e-9)
     waveform = views["waveform"]
-    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
-    assert list(bars.customdata) == ["word:0", "word:1", "word:2"]
+    bars, labels = [trace for trace in waveform.data if trace.type == "bar"]
+    assert list(bars.customdata) == list(labels.customdata) == ["word:0", "word:1", "word:2"]
+    assert list(labels.text) == ["turn", "on", "lights"] and labels.textangle == 0  # labels only where they fit
+    assert waveform.layout.uniformtext.mode == "hide"
     np.testing.assert_allclose(bars.marker.color, explanation.word_scores["action"])
     assert bars.marker.cmin == -bars.marker.cmax  # diverging scale centred at 0
     menu = waveform.layout.updatemenus[0].buttons  # the head selector recolours the spans
