@@ -369,71 +369,71 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     age = max(1, int(limits.file_max_age_s))
     with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
         session = gr.State(None, time_to_live=age)
-        current_clip = gr.State(CurrentClip)
+        current_clip = gr.State(CurrentClip())  # deep-copied per session: each page starts empty
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip") as clip_tab:
-            with gr.Row():
-                with gr.Column(scale=1):
-                    audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
-                    transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
-                                            placeholder="Left empty, the words are found automatically; correct them "
-                                                        "here and run again.")
-                    words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
-                                         file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
-                with gr.Column(scale=1):
-                    model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
-                                        label="Model: a preset, a hub id or a local folder")
-                    heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
-                                       placeholder=resolve(default_model).heads or "one head with all classes")
-                    with gr.Accordion("Options", open=False):
-                        targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
-                                             placeholder="default: the predicted class · e.g. object=lights")
-                        with gr.Row():
-                            mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
-                            grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
-                        with gr.Row():
-                            pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
-                            pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
-                        properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
-                                                      value=list(PROPERTIES), label="Paralinguistic properties")
-                        aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
-                                              label="Aligner (when no word timings are given)")
-                        with gr.Row():
-                            start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
-                            end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
-                    explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
-                    status = gr.HTML(elem_id="status")
-                    examples = find_examples(examples_dir)
-                    # beside the inputs, so that they are in view when the page opens
-                    example_list = gr.Examples([[wav, timings] for wav, timings in examples],
-                                               inputs=[audio, words_file], label="Example clips") if examples else None
-            with gr.Column(visible=False, elem_id="results") as results:
-                prediction = gr.HTML(elem_id="prediction")
-                with gr.Row(elem_id="player-bar"):
-                    picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
-                    player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                      scale=1)
-                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
-                gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
-                            "red, the word supported the explained class; blue, it worked against it. "
-                            "Click a word to hear the clip with that word masked.")
-                waveform = gr.Plot(show_label=False, elem_id="waveform")
-                with gr.Row(elem_id="results-words"):
-                    transcript_view = gr.HTML(elem_id="transcript-view")
-                    word_table = gr.HTML(elem_id="word-table")
-                gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
-                            "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
-                            "level with the largest effect).")
-                paraling_table = gr.HTML(elem_id="paraling-table")
-                heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
-                downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
-                                    file_count="multiple", interactive=False, elem_id="downloads")
-            api_result = gr.JSON(visible=False)
-            api_button = gr.Button(visible=False)
-        clip_list, opened_folder = dataset_tab(model, heads, workspace)
-        tabs = clip_tab.parent  # the tabs Gradio wraps around consecutive tabs
+        with gr.Tabs() as tabs:
+            with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip"):
+                with gr.Row():
+                    with gr.Column(scale=1):
+                        audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
+                        transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
+                                                placeholder="Left empty, the words are found automatically; correct them "
+                                                            "here and run again.")
+                        words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
+                                             file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
+                    with gr.Column(scale=1):
+                        model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
+                                            label="Model: a preset, a hub id or a local folder")
+                        heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
+                                           placeholder=resolve(default_model).heads or "one head with all classes")
+                        with gr.Accordion("Options", open=False):
+                            targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
+                                                 placeholder="default: the predicted class · e.g. object=lights")
+                            with gr.Row():
+                                mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
+                                grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
+                            with gr.Row():
+                                pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
+                                pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
+                            properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
+                                                          value=list(PROPERTIES), label="Paralinguistic properties")
+                            aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
+                                                  label="Aligner (when no word timings are given)")
+                            with gr.Row():
+                                start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
+                                end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
+                        explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
+                        status = gr.HTML(elem_id="status")
+                        examples = find_examples(examples_dir)
+                        # beside the inputs, so that they are in view when the page opens
+                        example_list = gr.Examples([[wav, timings] for wav, timings in examples],
+                                                   inputs=[audio, words_file], label="Example clips") if examples else None
+                with gr.Column(visible=False, elem_id="results") as results:
+                    prediction = gr.HTML(elem_id="prediction")
+                    with gr.Row(elem_id="player-bar"):
+                        picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
+                        player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
+                                          scale=1)
+                        caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
+                    gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
+                                "red, the word supported the explained class; blue, it worked against it. "
+                                "Click a word to hear the clip with that word masked.")
+                    waveform = gr.Plot(show_label=False, elem_id="waveform")
+                    with gr.Row(elem_id="results-words"):
+                        transcript_view = gr.HTML(elem_id="transcript-view")
+                        word_table = gr.HTML(elem_id="word-table")
+                    gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
+                                "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
+                                "level with the largest effect).")
+                    paraling_table = gr.HTML(elem_id="paraling-table")
+                    heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
+                    downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
+                                        file_count="multiple", interactive=False, elem_id="downloads")
+                api_result = gr.JSON(visible=False)
+                api_button = gr.Button(visible=False)
+            clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner, start, end]

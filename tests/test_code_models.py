@@ -65,8 +65,9 @@ def test_file_and_module_specs_load_a_classifier_or_a_function_returning_one(mod
 
 
 def test_hosted_means_a_space_or_a_server_beyond_loopback():
-    assert is_hosted({"SPACE_ID": "user/space"}) and is_hosted({}) and is_hosted({"GRADIO_SERVER_NAME": "0.0.0.0"})
-    assert not is_hosted({"GRADIO_SERVER_NAME": "127.0.0.1"}) and not is_hosted({"GRADIO_SERVER_NAME": "localhost"})
+    assert is_hosted({"SPACE_ID": "user/space"}) and is_hosted({"GRADIO_SERVER_NAME": "0.0.0.0"})
+    assert not is_hosted({}) and not is_hosted({"GRADIO_SERVER_NAME": "127.0.0.1"})  # python app.py: loopback
+    assert not is_hosted({"GRADIO_SERVER_NAME": "localhost"})
 
 
 def test_cli_runs_a_file_model_and_stops_on_nan_outputs(tmp_path, model_file, three_words):

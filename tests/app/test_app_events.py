@@ -205,8 +205,9 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
     current = CurrentClip()
     # words typed or uploaded before the first clip belong to it: nothing is cleared
     assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
-    transcript, words_file, status, results, session = app.new_clip("/cache/b.wav", current)
+    transcript, words_file, status, results, session, start, end = app.new_clip("/cache/b.wav", current)
     assert (transcript, words_file, status, session) == ("", None, "", None) and results["visible"] is False
+    assert (start, end) == (None, None)  # the previous clip's segment goes too
     assert current.clip == "/cache/b.wav"
     assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
     assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
