@@ -47,6 +47,16 @@ def test_a_flagged_run_still_explains_with_a_warning_or_stops_when_asked(office,
     assert [w.word for w in fine.words] == ["Turn", "off", "the", "lights", "in", "the", "office"]
 
 
+def test_long_clips_are_checked_in_pieces_that_fit_whispers_window():
+    from speechxai_core.align.fit import WINDOW_S, _pieces
+
+    words = [Word(f"w{i}", 2.0 * i, 2.0 * i + 1.5) for i in range(40)]  # 80 s of words
+    pieces = _pieces(words, 80.0)
+    assert pieces[0][0] == 0 and pieces[-1][1] == 40 and all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(words[last - 1].end - words[first].start + 1.0 <= WINDOW_S for first, last in pieces)
+    assert _pieces(words[:5], 12.0) == [(0, 5)]
+
+
 def test_stages_are_announced_in_order(office, energy_model):
     said = []
     explain(office, energy_model, transcript=SAID, methods="loo", stage=said.append)

@@ -18,7 +18,7 @@ those with ``p(w) < MIN_FIT`` (at least the least likely one). Clips longer than
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import soxr
