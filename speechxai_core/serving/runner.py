@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 from ..align.words import WordsError
@@ -57,9 +58,12 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     (the last one complete). Scoring runs on a worker thread; closing the iterator stops it."""
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
-    limits.check_file(request.audio)
-    if request.words_file:
-        limits.check_file(request.words_file)
+    for upload, what in ((request.audio, "clip"), (request.words_file, "word-timings file")):
+        if upload and not Path(upload).is_file():
+            raise AudioError(f"the {what} is no longer on the server (uploads are removed after a while); "
+                             "upload it again")
+        if upload:
+            limits.check_file(upload)
     classifier = load_model(allowed_model(request.model), heads=request.heads.strip() or None)
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)

@@ -145,6 +145,7 @@ def test_without_words_the_properties_still_run(model_dir, clip_files, workspace
     ("bad_target", "has no class 'lamp'"),
     ("bad_words", "does not fit the clip"),
     ("no_clip", "no clip: upload or record one first"),
+    ("upload_gone", "the clip is no longer on the server (uploads are removed after a while); upload it again"),
     ("hub_offline", "no network: hub model 'superb/wav2vec2-base-superb-er' cannot be downloaded"),
 ])
 def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, workspace, tmp_path):
@@ -167,6 +168,8 @@ def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, 
         request.targets = "object=lamp"
     elif case == "no_clip":
         request.audio = None
+    elif case == "upload_gone":
+        request.audio = str(tmp_path / "pruned" / "command.wav")
     elif case == "hub_offline":
         request.model, request.heads = "superb-er", ""
     elif case == "bad_words":
