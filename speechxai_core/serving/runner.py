@@ -17,6 +17,7 @@ from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
 from ..explanation import Explanation
 from ..models import Classifier, load_model
+from ..models.presets import display_name
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
@@ -72,7 +73,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
             yield Update(clip, None, progress=value)
         else:
             explanation, notice = value
-            yield Update(clip, explanation, notice)
+            yield Update(clip, without_server_paths(explanation), notice)
 
 
 def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
@@ -102,6 +103,16 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
     yield first, notice
     for snapshot in snapshots:
         yield snapshot, notice
+
+
+def without_server_paths(explanation: Explanation) -> Explanation:
+    """The explanation as the page and its downloads show it: the model by its name (a preset's, or a
+    folder's own) and an uploaded timings file by its file name, never by their place on the server."""
+    explanation.model["name"] = display_name(explanation.model.get("name", ""))
+    aligner = explanation.settings.get("aligner", {})
+    if aligner.get("name") == "given" and aligner.get("source") not in (None, "given"):
+        aligner["source"] = Path(aligner["source"]).name
+    return explanation
 
 
 def aligner_choices() -> list[str]:
