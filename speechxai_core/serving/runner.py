@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 from ..align.words import WordsError
@@ -17,6 +18,7 @@ from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
 from ..explanation import Explanation
 from ..models import Classifier, load_model
+from ..models.presets import display_name
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
@@ -68,9 +70,12 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     with its elapsed time."""
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
-    limits.check_file(request.audio)
-    if request.words_file:
-        limits.check_file(request.words_file)
+    for upload, what in ((request.audio, "clip"), (request.words_file, "word-timings file")):
+        if upload and not Path(upload).is_file():
+            raise AudioError(f"the {what} is no longer on the server (uploads are removed after a while); "
+                             "upload it again")
+        if upload:
+            limits.check_file(upload)
     clip, stage, counting = None, "", False
     for kind, value in in_background(lambda report: _run(request, limits, report), HEARTBEAT_S):
         if kind == "progress":
@@ -87,7 +92,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
             yield Update(clip, None)
         else:
             explanation, notice = value
-            yield Update(clip, explanation, notice)
+            yield Update(clip, without_server_paths(explanation), notice)
 
 
 def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
@@ -129,6 +134,16 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
         if fallback:
             snapshot.warn("alignment_fallback", fallback)
         yield snapshot, warnings_notice(snapshot)
+
+
+def without_server_paths(explanation: Explanation) -> Explanation:
+    """The explanation as the page and its downloads show it: the model by its name (a preset's, or a
+    folder's own) and an uploaded timings file by its file name, never by their place on the server."""
+    explanation.model["name"] = display_name(explanation.model.get("name", ""))
+    aligner = explanation.settings.get("aligner", {})
+    if aligner.get("name") == "given" and aligner.get("source") not in (None, "given"):
+        aligner["source"] = Path(aligner["source"]).name
+    return explanation
 
 
 def aligner_choices() -> list[str]:

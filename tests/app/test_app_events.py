@@ -147,6 +147,7 @@ def test_without_words_the_properties_still_run(model_dir, clip_files, workspace
     ("bad_target", "has no class 'lamp'"),
     ("bad_words", "does not fit the clip"),
     ("no_clip", "no clip: upload or record one first"),
+    ("upload_gone", "the clip is no longer on the server (uploads are removed after a while); upload it again"),
     ("hub_offline", "no network: hub model 'superb/wav2vec2-base-superb-er' cannot be downloaded"),
 ])
 def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, workspace, tmp_path):
@@ -169,6 +170,8 @@ def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, 
         request.targets = "object=lamp"
     elif case == "no_clip":
         request.audio = None
+    elif case == "upload_gone":
+        request.audio = str(tmp_path / "pruned" / "command.wav")
     elif case == "hub_offline":
         request.model, request.heads = "superb-er", ""
     elif case == "bad_words":
@@ -203,16 +206,17 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
 
     skip = type(app.gr.skip())
     current = CurrentClip()
-    # words typed or uploaded before the first clip belong to it: nothing is cleared
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
-    transcript, words_file, status, results, session, start, end = app.new_clip("/cache/b.wav", current)
-    assert (transcript, words_file, status, session) == ("", None, "", None) and results["visible"] is False
+    # words typed or uploaded before the first clip belong to it: nothing is cleared, nothing stopped
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current, 0))
+    transcript, words_file, status, results, session, start, end, changes = app.new_clip("/cache/b.wav", current, 0)
+    assert (transcript, words_file, status, session, changes) == ("", None, "", None, 1)
     assert (start, end) == (None, None)  # the previous clip's segment goes too
-    assert current.clip == "/cache/b.wav"
-    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
+    assert results["visible"] is False and current.clip == "/cache/b.wav"
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current, 1))  # the same clip
+    assert app.new_clip(None, current, 1)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current, 2))
     # an example brings its own timings: only the transcript, status and results are cleared
-    assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+    assert app.example_clip("/examples/lamp.wav", current, 2)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
 
 
 def test_a_run_only_claims_its_own_clip():

@@ -171,6 +171,11 @@ def test_the_prediction_header_names_the_model_not_its_server_path(model_dir, cl
                                       Limits(), Workspace(root=tmp_path / "ws")) if "prediction" in v]
     header = views[-1]["prediction"]
     assert f"model {app.Path(model_dir).name}" in header and model_dir not in header
+    final = views[-1]["session"].explanation  # the downloads do not name server paths either
+    assert final.model["name"] == app.Path(model_dir).name
+    assert final.settings["aligner"] == {"name": "given", "source": "command.json"}
+    downloaded = app.Path(views[-1]["downloads"][0]).read_text()
+    assert model_dir not in downloaded and str(clip_files["folder"]) not in downloaded
 
 
 def test_model_messages_speak_to_web_users_and_end_on_a_whole_word(tmp_path, clip_files):
