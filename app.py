@@ -347,7 +347,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip") as clip_tab:
+        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip"):
             with gr.Row():
                 with gr.Column(scale=1):
                     audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
@@ -404,7 +404,6 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             api_result = gr.JSON(visible=False)
             api_button = gr.Button(visible=False)
         clip_list, opened_folder = dataset_tab(model, heads)
-        tabs = clip_tab.parent  # the tabs Gradio wraps around consecutive tabs
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
                   aligner]
@@ -428,9 +427,10 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             except (SpeechXAIError, ValueError, OSError) as exc:
                 raise gr.Error(str(exc)) from None
             components = dict(zip(OUTPUTS, outputs))
-            return {tabs: gr.Tabs(selected="clip")} | {components[name]: value for name, value in views.items()}
+            return {components[name]: value for name, value in views.items()}
 
-        clip_list.select(open_stored_clip, opened_folder, [tabs, *outputs], api_visibility="private")
+        clip_list.select(open_stored_clip, opened_folder, outputs, api_visibility="private").success(
+            None, js="() => document.querySelector('#tab-clip-button').click()")
     return demo
 
 
