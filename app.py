@@ -374,7 +374,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tabs() as tabs:
+        with gr.Tabs():
             with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip"):
                 with gr.Row():
                     with gr.Column(scale=1):
@@ -466,9 +466,10 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
                 raise gr.Error(user_message(exc, "open a stored clip"), print_exception=False) from None
             components = dict(zip(OUTPUTS, outputs))
-            return {tabs: gr.Tabs(selected="clip")} | {components[name]: value for name, value in views.items()}
+            return {components[name]: value for name, value in views.items()}
 
-        clip_list.select(open_stored_clip, opened_folder, [tabs, *outputs], api_visibility="private")
+        clip_list.select(open_stored_clip, opened_folder, outputs, api_visibility="private").success(
+            None, js="() => document.querySelector('#tab-clip-button').click()")
     return demo
 
 

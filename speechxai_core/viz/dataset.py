@@ -51,7 +51,7 @@ def _word_panels(summary: DatasetSummary, heads: list[str], title: str, head_in_
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=i // columns + 1, col=i % columns + 1)
     figure.update_yaxes(automargin=True, tickfont=dict(size=11))
-    figure.update_xaxes(zeroline=True, zerolinecolor="#6b7280", tickformat=".2f")
+    figure.update_xaxes(zeroline=True, zerolinecolor="#6b7280")
     figure.update_layout(title=dict(text=title), showlegend=False, plot_bgcolor="#ffffff",
                          height=max(300, rows_count * (18 * tallest + 90) + 80), margin=dict(l=10, r=10, t=70, b=30))
     return figure
@@ -70,7 +70,7 @@ def paralinguistic_figure(summary: DatasetSummary) -> go.Figure:
             hovertemplate="%{hovertext}<extra></extra>",
         )
     figure.update_layout(barmode="group", title="Mean paralinguistic attribution (± std over items)",
-                         yaxis=dict(title="mean drop of p(target)", tickformat=".2f"), legend_title_text="head",
+                         yaxis=dict(title="mean drop of p(target)"), legend_title_text="head",
                          margin=dict(l=10, r=10, t=50, b=40), plot_bgcolor="#ffffff")
     return figure
 
@@ -89,7 +89,7 @@ def faithfulness_figure(summary: DatasetSummary) -> go.Figure:
                 hovertemplate="%{hovertext}<extra></extra>",
             )
     figure.update_layout(barmode="group", title="Faithfulness: higher comprehensiveness and lower sufficiency are better",
-                         yaxis=dict(tickformat=".2f"), legend_title_text="", margin=dict(l=10, r=10, t=50, b=40),
+                         legend_title_text="", margin=dict(l=10, r=10, t=50, b=40),
                          plot_bgcolor="#ffffff")
     return figure
 

@@ -8,6 +8,7 @@ Screenshots are saved under test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 
 import plotly.io as pio
 import pytest
@@ -145,6 +146,12 @@ def test_every_word_cell_and_level_is_reached_with_tab_and_played_with_enter(pag
         element.focus()
         page.keyboard.press("Enter")
         page.wait_for_selector(f"#caption [data-playing='{variant}']", timeout=20_000)
+    # hovering a heatmap level: three decimals, not the raw float
+    key = page.evaluate(BOX_JS, "#heatmaps .sx-key[data-variant='noise:10']")
+    page.mouse.move((key["left"] + key["right"]) / 2, (key["top"] + key["bottom"]) / 2)
+    page.wait_for_selector("#heatmaps .hoverlayer .hovertext", timeout=5_000)
+    hover = page.evaluate("document.querySelector('#heatmaps .hoverlayer .hovertext').textContent")
+    assert re.search(r"drop [+-]?\d\.\d{3}$", hover) and not re.search(r"\d\.\d{4}", hover), hover
 
 
 @pytest.mark.parametrize("size", list(SIZES))

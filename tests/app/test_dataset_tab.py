@@ -126,5 +126,38 @@ def test_dataset_tab_in_the_browser(results_folder, app_url, artifacts, tmp_path
                                timeout=60_000)
         page.wait_for_selector("#tab-dataset .js-plotly-plot", timeout=30_000)
         assert page.locator("#tab-dataset .js-plotly-plot").count() == 3
+        page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts / "app_dataset_tab.png"), full_page=True)
+        text = page.inner_text("#tab-dataset")
+        # named and written as on the first tab; figures titled by themselves, not "Plot"
+        assert "Pitch raised" in text and "pitch_up" not in text and "-0.000" not in text
+        assert not re.search(r"\d\.\d{4}", text)  # no raw floats
+        assert "Plot" not in page.evaluate("[...document.querySelectorAll('#tab-dataset label')].map(l => l.innerText)")
+        titles = page.evaluate("[...document.querySelectorAll('#tab-dataset .gtitle')].map(t => t.textContent)")
+        assert len(titles) == 3 and titles[0].startswith("Top words per class")
+        # output tables are read-only: a double click edits nothing, nothing can be dropped on them
+        cell = page.locator("#dataset-words-table .body-cell", has_text="lights").first
+        cell.dblclick()
+        page.wait_for_timeout(300)
+        assert page.locator("#dataset-words-table :is(input:not([type=file]), textarea, [contenteditable=true])"
+                            ).count() == 0
+        upload = tmp_path / "other.csv"
+        upload.write_text("head,class\nuploaded,table\n", encoding="utf-8")
+        page.locator("#dataset-words-table input[type=file]").set_input_files(upload)
+        page.wait_for_timeout(1000)
+        assert page.locator("#dataset-words-table .body-cell", has_text="uploaded").count() == 0
+        assert page.locator("#dataset-words-table .body-cell", has_text="lights").count() >= 1
+        assert page.locator("#dataset-report input[type=file]").count() == 0
+        # the clip list: choosing a clip opens its stored explanation on the first tab, ready to play
+        clips = page.locator("#dataset-clips .body-cell", has_text=re.compile(r"^\s*\S+\.wav\s*$"))
+        assert [text.strip() for text in clips.all_inner_texts()] == ["clip0.wav", "broken.wav", "clip1.wav", "clip2.wav", "nowords.wav"]
+        assert page.locator("#dataset-clips .body-cell", has_text="failed: broken.wav").count() == 1
+        clips.nth(2).click()
+        page.wait_for_selector("#tab-clip #results #prediction [data-head]", timeout=30_000)
+        assert page.get_by_role("tab", name="Explain a clip").get_attribute("aria-selected") == "true"
+        assert "clip1.wav" in page.inner_text("#status") and "clip1.wav" in page.inner_text("#prediction")
+        page.wait_for_selector("#caption [data-playing='original']", timeout=20_000)
+        page.click("#transcript-view [data-variant='word:2']")
+        page.wait_for_selector("#caption [data-playing='word:2']", timeout=20_000)
+        page.screenshot(path=str(artifacts / "app_dataset_clip_opened.png"), full_page=True)
         context.close()
