@@ -105,6 +105,7 @@ def iter_explain(
     context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), options, seed,
                       classifier, clip, word_list)
     explanation = _skeleton(clip, classifier, word_list, original, target_index)
+    explanation.clip_samples = clip.samples
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),

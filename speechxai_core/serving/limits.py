@@ -13,18 +13,20 @@ ENV = {
     "max_duration_s": "SPEECHXAI_MAX_DURATION_S",
     "concurrency": "SPEECHXAI_CONCURRENCY",
     "queue_size": "SPEECHXAI_QUEUE_SIZE",
+    "max_method_s": "SPEECHXAI_MAX_METHOD_S",
 }
 
 
 @dataclass(frozen=True)
 class Limits:
     """``max_file_mb`` per upload, ``max_duration_s`` per clip, ``concurrency`` explanations at once,
-    ``queue_size`` requests waiting."""
+    ``queue_size`` requests waiting, ``max_method_s``: a method estimated to take longer is not run."""
 
     max_file_mb: float = 20.0
     max_duration_s: float = 60.0
     concurrency: int = 2
     queue_size: int = 32
+    max_method_s: float = 120.0
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Limits":

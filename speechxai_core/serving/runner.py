@@ -19,7 +19,9 @@ from ..models import Classifier, load_model
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
-from .limits import Limits
+from .limits import ENV, Limits
+
+LIMIT_ENV = ENV["max_method_s"]
 
 
 @dataclass
@@ -38,6 +40,8 @@ class ExplainRequest:
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
     aligner: str = "auto"
+    methods: list[str] = field(default_factory=lambda: ["loo"])
+    repeats: int = 1
 
 
 @dataclass
@@ -62,7 +66,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
-    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
+    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report, limits)):
         if kind == "progress":
             yield Update(clip, None, progress=value)
         else:
@@ -70,16 +74,20 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
             yield Update(clip, explanation, notice)
 
 
-def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
-               report: Callable[[int, int], None]) -> Iterator[tuple[Explanation, str]]:
-    """(snapshot, notice) pairs; without words, the properties alone when the core finds none."""
+def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, report: Callable[[int, int], None],
+               limits: Limits = Limits()) -> Iterator[tuple[Explanation, str]]:
+    """(snapshot, notice) pairs; without words, the properties alone when the core finds none.
+    Methods estimated above ``limits.max_method_s`` are not run; the notice says so."""
+    skipped: list[str] = []
     options = dict(
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s, notify=skipped.append,
         **aligner_option(request.aligner),
     )
-    methods = ["loo"] + (["paraling"] if request.properties else [])
+    word_methods = [m for m in (request.methods or ["loo"]) if m != "paraling"] or ["loo"]
+    methods = word_methods + (["paraling"] if request.properties else [])
     words = request.words_file or None
     transcript = request.transcript.strip() or None
     try:
@@ -94,6 +102,8 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
         first = next(snapshots)
     else:
         notice = alignment_notice(first)
+    notice = " ".join([notice, *(f"{message.capitalize()} ({LIMIT_ENV})." for message in skipped
+                                 if "skipped" in message)]).strip()
     yield first, notice
     for snapshot in snapshots:
         yield snapshot, notice
