@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..explanation import Explanation
 from ..viz.style import METHOD_TITLES
 
+RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (spread over repeats)
+
 
 def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
@@ -29,7 +31,8 @@ def format_explanation(explanation: Explanation) -> str:
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
         lines.append(_row(["property", *heads]))
         for row in explanation.paralinguistic_table():
-            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" + (f" ±{spread[h][row['property']]:.3f}" if spread else "")
+            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" + (f" ±{spread[h][row['property']]:.3f}" if spread and row["property"] in RANDOM_PROPERTIES
+                                                     else "")
                                                   for h in heads)], width=16 if spread else 11))
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..explanation import Explanation
+from ..perturb.variants import RANDOM_KINDS
 from .style import (
     METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores,
     symmetric_range, text_colour, variant_id,
@@ -118,7 +119,7 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
     for prop in properties:
         cells = "".join(
             _score_cell(explanation.paralinguistic[h][prop], limit, strongest_level(explanation, h, prop),
-                        spread.get(h, {}).get(prop))
+                        spread.get(h, {}).get(prop) if PROPERTY_KIND[prop] in RANDOM_KINDS else None)
             for h in heads
         )
         rows.append(f'<tr><td style="{HEAD_STYLE}">{escape(PROPERTY_TITLES[prop])}</td>{cells}</tr>')

@@ -184,3 +184,27 @@ def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, t
     assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() == 1
     assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(1.6, abs=0.01)
     page.screenshot(path=artifacts / "report.png", full_page=True)
+
+
+def test_choose_word_methods_switch_the_view_and_play_a_coalition(page, app_url, clip_files, artifacts):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    page.get_by_text("Options").click()
+    for label in ("Shapley", "LIME"):
+        page.locator("#word-methods label", has_text=label).click()
+    page.click("#explain")
+    page.wait_for_selector("#interactions .js-plotly-plot .hm", timeout=120_000)
+    page.wait_for_function(DONE, timeout=120_000)
+    explanation = current_explanation(page)
+    assert explanation.word_methods == ["loo", "shapley", "lime"]
+    assert page.locator("#word-table table").get_attribute("data-method") == "loo"
+    page.locator("#method-view label", has_text="LIME").click()
+    page.wait_for_selector("#word-table table[data-method='lime']", timeout=20_000)
+    assert "fit R²" in page.inner_text("#word-table")
+    page.screenshot(path=artifacts / "app_methods.png", full_page=True)
+    # an interaction cell (row "turn", column "on", head action) plays both words masked
+    x, y = page.evaluate(POINT_JS, ["#interactions", 0, 1, 0])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "words:0+1"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "words:0+1")))
