@@ -14,20 +14,27 @@ from typing import Iterator
 
 import gradio as gr
 
-from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, run_small_dataset
+from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
 from speechxai_core.perturb.variants import PROPERTIES
+from speechxai_core.serving.current_clip import CurrentClip
 from speechxai_core.serving.downloads import write_downloads
+from speechxai_core.serving.errors import user_message
 from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
+from speechxai_core.serving.hosting import server_name
 from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
+from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
-from speechxai_core.viz import heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices
+from speechxai_core.viz import (
+    heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices,
+)
 from speechxai_core.viz.methods import method_choices, shown_method, word_views
 from speechxai_core.viz.style import PROPERTY_TITLES, escape
 
@@ -35,13 +42,85 @@ log = logging.getLogger("speechxai.app")
 
 # Clicks on any [data-variant] element (tables, transcript) and on plotly marks with a variant id in
 # customdata are forwarded to the player through window.speechxaiSelect (defined by the caption below).
+# Keyboard: table cells and words have tabindex; every clickable plotly mark (a word span, a heatmap
+# level) gets a transparent button over it, so Tab reaches it and Enter plays it. A dense waveform
+# (layout.meta.word_pitch, seconds per word) opens on as many words as fit WORD_PX pixels each.
 PAGE_JS = """
 () => {
+  const WORD_PX = 56;
   const pick = (id) => { if (window.speechxaiSelect && id) window.speechxaiSelect(id); };
   document.addEventListener('click', (event) => {
     const element = event.target.closest && event.target.closest('[data-variant]');
     if (element) pick(element.dataset.variant);
   });
+  document.addEventListener('keydown', (event) => {
+    const element = event.target;
+    if ((event.key === 'Enter' || event.key === ' ') && element.dataset && element.dataset.variant
+        && element.tagName !== 'BUTTON') {
+      event.preventDefault();
+      pick(element.dataset.variant);
+    }
+  });
+  const plain = (text) => String(text || '').replace(/<br>/g, ', ').replace(/<[^>]*>/g, '');
+  const keys = (plot) => {
+    const layout = plot._fullLayout;
+    if (!layout || !plot._fullData) return;
+    let box = plot.querySelector(':scope > .sx-keys');
+    if (!box) {
+      box = document.createElement('div');
+      box.className = 'sx-keys';
+      Object.assign(box.style, {position: 'absolute', left: 0, top: 0, width: 0, height: 0, pointerEvents: 'none'});
+      if (getComputedStyle(plot).position === 'static') plot.style.position = 'relative';
+      plot.appendChild(box);
+    }
+    const focused = document.activeElement && box.contains(document.activeElement) ?
+      document.activeElement.dataset.key : null;
+    box.replaceChildren();
+    const add = (key, id, label, x0, x1, y0, y1) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sx-key';
+      button.dataset.variant = id;
+      button.dataset.key = key;
+      button.setAttribute('aria-label', 'play ' + label);
+      Object.assign(button.style, {position: 'absolute', padding: 0, border: 0, background: 'transparent',
+        pointerEvents: 'none', left: Math.min(x0, x1) + 'px', top: Math.min(y0, y1) + 'px',
+        width: Math.abs(x1 - x0) + 'px', height: Math.abs(y1 - y0) + 'px'});
+      box.appendChild(button);
+      if (key === focused) button.focus({preventScroll: true});
+    };
+    plot._fullData.forEach((trace, t) => {
+      if (trace.name === 'labels' || !trace.customdata || !trace.visible) return;
+      const xa = layout[trace.xaxis.replace('x', 'xaxis')], ya = layout[trace.yaxis.replace('y', 'yaxis')];
+      if (!xa || !ya) return;
+      const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+      const [lo, hi] = [Math.min(...xa.range), Math.max(...xa.range)];
+      if (trace.type === 'heatmap') {
+        trace.customdata.forEach((row, j) => row.forEach((id, i) => {
+          if (typeof id === 'string') add(t + ':' + j + ':' + i, id, plain(trace.hovertext && trace.hovertext[j][i]),
+                                          px(i - 0.5), px(i + 0.5), py(j - 0.5), py(j + 0.5));
+        }));
+      } else if (trace.type === 'bar') {
+        trace.customdata.forEach((id, i) => {
+          const half = (Array.isArray(trace.width) ? trace.width[i] : trace.width || 0) / 2;
+          const x = trace.x[i];
+          if (typeof id !== 'string' || x + half < lo || x - half > hi) return;
+          const base = Array.isArray(trace.base) ? trace.base[i] : trace.base || 0;
+          add(t + ':' + i, id, plain(trace.hovertext && trace.hovertext[i]),
+              px(Math.max(lo, x - half)), px(Math.min(hi, x + half)), py(base), py(base + trace.y[i]));
+        });
+      }
+    });
+  };
+  const window_words = (plot) => {
+    const meta = plot.layout && plot.layout.meta;
+    if (!meta || !meta.word_pitch || meta.windowed || !window.Plotly) return false;
+    meta.windowed = true;
+    const xa = plot._fullLayout.xaxis;
+    const span = Math.max(1, Math.floor(xa._length / WORD_PX)) * meta.word_pitch;
+    window.Plotly.relayout(plot, {'xaxis.range': [0, Math.min(span, meta.duration)]});
+    return true;
+  };
   const hook = (plot) => {
     if (plot.__speechxai || !plot.on) return;
     plot.__speechxai = true;
@@ -49,21 +128,44 @@ PAGE_JS = """
       const point = data && data.points && data.points[0];
       if (point && typeof point.customdata === 'string') pick(point.customdata);
     });
+    plot.on('plotly_afterplot', () => { if (!window_words(plot)) keys(plot); });
+    if (!window_words(plot)) keys(plot);
   };
   const scan = () => document.querySelectorAll('.js-plotly-plot').forEach(hook);
   new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
   scan();
 }
 """
+# Phone widths: the player bar shrinks to the picker and the player's buttons side by side, with
+# the caption under them in small type; result rows stack; tables scroll sideways in their own box.
 PAGE_CSS = """
-.gradio-container {overflow: clip !important}
+.gradio-container {overflow-x: clip !important; overflow-y: visible !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
 #status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
 #player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
-.sx-pick:hover {outline: 2px solid #111827; cursor: pointer}
+#player .waveform-container, #player .top-panel {display: none}
+#caption .sx-now-playing {font-size: 13px; line-height: 1.35}
+.sx-pick:hover, .sx-pick:focus-visible {outline: 2px solid #111827; cursor: pointer}
+.sx-key:focus-visible {outline: 3px solid #111827; outline-offset: -3px}
+.sx-scroll {overflow-x: auto; max-width: 100%}
+#tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
+@media (max-width: 640px) {
+  #player-bar {flex-wrap: wrap !important; gap: 2px 8px !important; padding: 2px 0 !important}
+  #player-bar > * {min-width: 0 !important}
+  #player-bar .form:has(#picker) {flex: 1 1 40% !important; border: 0 !important}
+  #picker {padding: 4px !important}
+  #picker .container > span:first-child, #player > label, #player .timestamps,
+  #player .control-wrapper {display: none !important}
+  #player {flex: 1 1 45% !important; padding: 0 !important; border: 0 !important}
+  #player .controls {padding: 0 !important; min-height: 0 !important}
+  #caption {flex: 1 1 100% !important; max-height: 4.4em !important; overflow-y: auto !important}
+  #caption .sx-now-playing {font-size: 12px; line-height: 1.3}
+  #caption .sx-now-playing ul {margin: 0 0 0 14px !important}
+  #results-words {flex-direction: column !important}
+}
 """
 BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
@@ -78,11 +180,19 @@ def heads_hint(model: str) -> dict:
     return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def forget_filled_transcript(transcript: str, filled: str) -> tuple:
-    """Event: a new clip clears the transcript box if it still holds the words found for the last clip."""
-    if filled and (transcript or "").strip() == filled:
-        return "", ""
-    return gr.skip(), gr.skip()
+def new_clip(audio: str | None, current: CurrentClip) -> tuple:
+    """Event: a clip was uploaded, recorded or removed. The transcript, word timings, segment and results
+    of the previous clip go with it; words typed before any clip was given stay for this one."""
+    if not current.replace(audio):
+        return (gr.skip(),) * 7
+    return "", None, "", gr.update(visible=False), None, None, None
+
+
+def example_clip(audio: str | None, current: CurrentClip) -> tuple:
+    """Event: an example was chosen; it brings its own word timings, so only the transcript, segment and
+    results go."""
+    current.replace(audio)
+    return "", "", gr.update(visible=False), None, None, None
 
 
 def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
@@ -108,16 +218,17 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "filled_transcript", "targets",
-           "downloads", "method_view", "interactions")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
+           "method_view", "interactions")
 
 
-def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
+def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
+              session: str | None = None) -> Iterator[dict]:
     """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``); progress reports
     update the status line and call ``progress(done, total)``.
 
     Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
-    the views keep the previous result.
+    the views keep the previous result. Downloads go to ``session``'s workspace folder.
     """
     started = time.monotonic()
     yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
@@ -130,47 +241,66 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                     progress(*update.progress)
                 yield {"status": status_html(*message, progress=update.progress)}
             elif update.explanation is None:
-                message = (f"Scoring {update.clip.duration:.1f} s of audio…", "info")
+                message = (update.stage or f"Preparing {update.clip.duration:.1f} s of audio…", "info")
                 yield {"status": status_html(*message)}
             else:
                 message = snapshot_message(update, started)
-                yield snapshot_views(update, request, workspace, first=not shown, started=started)
+                yield snapshot_views(update, request, workspace, first=not shown, started=started, session=session)
                 shown = True
-    except (SpeechXAIError, ValueError) as exc:
-        yield {"status": status_html(str(exc), "error"), "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
-        log.exception("explanation failed")
-        message = f"Internal error: {type(exc).__name__}: {exc}"
+        message = user_message(exc, "explain")
         yield {"status": status_html(message, "error"), "error": message}
 
 
 def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace, first: bool,
-                   started: float) -> dict:
+                   started: float, session: str | None = None) -> dict:
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    method = shown_method(explanation, (request.methods or ["loo"])[0])
-    views = {
-        "status": status_html(*snapshot_message(update, started)),
+    views = {"status": status_html(*snapshot_message(update, started))} | result_views(
+        current, (request.methods or ["loo"])[0])
+    if first:
+        views |= {"results": gr.update(visible=True), "player": current.play("original"),
+                  "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
+                  "picker": gr.update(choices=variant_choices(explanation), value="original")}
+        if not request.transcript.strip() and explanation.words and \
+                "alignment_fallback" not in explanation.warning_codes():
+            views["transcript"] = " ".join(word.word for word in explanation.words)
+    if explanation.complete:
+        folder = workspace.new_folder(session)
+        views["downloads"] = write_downloads(explanation, update.clip.samples, folder)
+        workspace.prune(keep=folder)
+    return views
+
+
+def result_views(current: Session, method: str | None = None) -> dict:
+    """The views of one result that every snapshot redraws (keyed by output name); the word views
+    show ``method`` when the result has it, else its first word method."""
+    explanation = current.explanation
+    shown = shown_method(explanation, method)
+    return {
         "session": current,
         "prediction": prediction_html(explanation),
-        **word_views(explanation, update.clip.samples, method),
+        **word_views(explanation, current.clip.samples, shown),
         "method_view": gr.update(choices=method_choices(explanation.word_methods) or method_choices(["loo"]),
-                                 value=method),
+                                 value=shown),
         "interactions": interaction_figure(explanation),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),
     }
-    if first:
-        views |= {"results": gr.update(visible=True), "player": current.play("original"),
-                  "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
-                  "picker": gr.update(choices=variant_choices(explanation), value="original")}
-        if not request.transcript.strip() and explanation.words and not update.notice:
-            views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
-    if explanation.complete:
-        views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
-    return views
+
+
+def stored_clip_views(folder: str, index: int) -> dict:
+    """Every view of clip ``index`` of a dataset results folder, from its stored explanation."""
+    current = Session(*open_record(folder, index))
+    explanation = current.explanation
+    return result_views(current) | {
+        "status": status_html(f"{explanation.audio['name']}: the explanation stored in the results folder "
+                              "(not computed again)."),
+        "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
+        "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
+    }
 
 
 def show_method(current: Session | None, method: str) -> tuple:
@@ -201,22 +331,28 @@ def explain_json(request: ExplainRequest, limits: Limits) -> dict:
 
 
 def build_app(limits: Limits | None = None, default_model: str | None = None,
-              examples_dir: str | Path = EXAMPLES_DIR) -> gr.Blocks:
-    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected."""
+              examples_dir: str | Path = EXAMPLES_DIR, workspace: Workspace | None = None) -> gr.Blocks:
+    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected.
+    The app's files go to ``workspace`` (a new one by default)."""
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
-    workspace = Workspace()
+    workspace = workspace or Workspace(limits.file_max_age_s, limits.workspace_max_mb)
 
     @gpu_task
-    def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-            aligner, word_methods, repeats, progress=gr.Progress()):
-        """Event: stream the explanation into every view, word level first, then property by property."""
+    def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
+            properties, grid, aligner, start, end, word_methods, repeats, page: gr.Request, progress=gr.Progress()):
+        """Event: stream the explanation into every view, word level first, then property by property,
+        for as long as its clip is the page's current one."""
+        if not current.claim(audio or ""):
+            return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
-                                 list(word_methods or ["loo"]), int(repeats or 1))
+                                 start, end, list(word_methods or ["loo"]), int(repeats or 1))
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
-                (done, total), desc="Scoring variants", unit="variants")):
+                (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
+            if not current.is_current(audio or ""):
+                return  # another clip was given meanwhile: nothing of this run belongs on the page
             if "error" in views:
                 gr.Warning(views.pop("error"))
             yield {components[name]: value for name, value in views.items()}
@@ -227,25 +363,30 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
-                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, word_methods=None,
-                    repeats=None) -> dict:
+                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
+                    end=None, word_methods=None, repeats=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto", list(word_methods or ["loo"]), int(repeats or 1))
+                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1))
         try:
             return explain_json(request, limits)
-        except (SpeechXAIError, ValueError) as exc:
-            raise gr.Error(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+            raise gr.Error(user_message(exc, "explain (API)"), print_exception=False) from None
 
-    with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
-        session = gr.State(None, time_to_live=3600)
-        filled_transcript = gr.State("")
+    def end_session(page: gr.Request) -> None:
+        """Event: the page was closed; its files go."""
+        workspace.drop_session(page.session_hash)
+
+    age = max(1, int(limits.file_max_age_s))
+    with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
+        session = gr.State(None, time_to_live=age)
+        current_clip = gr.State(CurrentClip)
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", elem_id="tab-clip"):
+        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip") as clip_tab:
             with gr.Row():
                 with gr.Column(scale=1):
                     audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
@@ -277,19 +418,22 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                               f"{limits.max_method_s:g} s)")
                         repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
                                             label="Repeats: independent draws of noise and room (mean ± std)")
+                        with gr.Row():
+                            start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
+                            end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
                     explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                     status = gr.HTML(elem_id="status")
-            examples = find_examples(examples_dir)
-            if examples:
-                gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                            label="Example clips")
+                    examples = find_examples(examples_dir)
+                    # beside the inputs, so that they are in view when the page opens
+                    example_list = gr.Examples([[wav, timings] for wav, timings in examples],
+                                               inputs=[audio, words_file], label="Example clips") if examples else None
             with gr.Column(visible=False, elem_id="results") as results:
                 prediction = gr.HTML(elem_id="prediction")
-                with gr.Row(elem_id="player-bar", equal_height=True):
+                with gr.Row(elem_id="player-bar"):
                     picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
                     player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                      scale=2)
-                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=1)
+                                      scale=1)
+                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
                 gr.Markdown("### Which words mattered\nLeave-one-out: attribution of a word = p(target) − "
                             "p(target | word masked); the other word methods (chosen under Options) are shown here "
                             "too. Red, the word supported the explained class; blue, it worked against it. "
@@ -298,7 +442,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                 method_view = gr.Radio(method_choices(["loo"]), value="loo", label="Word method shown",
                                        elem_id="method-view")
                 waveform = gr.Plot(show_label=False, elem_id="waveform")
-                with gr.Row():
+                with gr.Row(elem_id="results-words"):
                     transcript_view = gr.HTML(elem_id="transcript-view")
                     word_table = gr.HTML(elem_id="word-table")
                 interactions = gr.Plot(show_label=False, elem_id="interactions")
@@ -311,17 +455,23 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                     file_count="multiple", interactive=False, elem_id="downloads")
             api_result = gr.JSON(visible=False)
             api_button = gr.Button(visible=False)
-        dataset_tab(model, heads)
+        clip_list, opened_folder = dataset_tab(model, heads, workspace)
+        tabs = clip_tab.parent  # the tabs Gradio wraps around consecutive tabs
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, word_methods, repeats]
+                  aligner, start, end, word_methods, repeats]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, filled_transcript, targets, downloads, method_view,
-                   interactions]
-        explain_button.click(run, inputs, outputs, api_visibility="private")
+                   heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
+        explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
-        audio.input(forget_filled_transcript, [transcript, filled_transcript], [transcript, filled_transcript],
-                    api_visibility="private", concurrency_limit=None)
+        # a new clip stops the page's running explanation; its late updates are dropped by the run itself
+        audio.input(new_clip, [audio, current_clip], [transcript, words_file, status, results, session, start, end],
+                    api_visibility="private", concurrency_limit=None, cancels=[explained])
+        if example_list is not None:
+            example_list.load_input_event.then(example_clip, [audio, current_clip],
+                                               [transcript, status, results, session, start, end],
+                                               api_visibility="private",
+                                               concurrency_limit=None, cancels=[explained])
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
@@ -330,29 +480,49 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
+        demo.unload(end_session)
+
+        def open_stored_clip(folder: str, event: gr.SelectData):
+            """Event: a row of the Dataset tab's clip list opens that clip here."""
+            try:
+                views = stored_clip_views(folder, event.index[0])
+            except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+                raise gr.Error(user_message(exc, "open a stored clip"), print_exception=False) from None
+            components = dict(zip(OUTPUTS, outputs))
+            return {tabs: gr.Tabs(selected="clip")} | {components[name]: value for name, value in views.items()}
+
+        clip_list.select(open_stored_clip, opened_folder, [tabs, *outputs], api_visibility="private")
     return demo
 
 
 def open_results(folder: str) -> tuple:
-    """Event: summarise an explain-dataset results folder."""
+    """Event: summarise an explain-dataset results folder (outputs: see ``DatasetView.outputs``,
+    then the folder, for opening its clips)."""
     try:
-        return load_summary(allowed_results_folder(folder)).outputs()
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+        view = load_summary(allowed_results_folder(folder))
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "open results folder"), print_exception=False) from None
+    return (*view.outputs(), str(view.folder))
 
 
-def explain_clips(files: list[str] | None, model: str, heads: str, progress=gr.Progress()) -> tuple:
-    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) and summarise."""
+def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Workspace, session: str | None,
+                  progress=None) -> tuple:
+    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) into ``session``'s
+    workspace folder and summarise them."""
+    report = None if progress is None else lambda done, total, _: progress(
+        (done, total), desc="Explaining clips", unit="clips")
     try:
-        return run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
-            progress((done, total), desc="Explaining clips", unit="clips"))).outputs()
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+        view = run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
+                                 heads=heads or None, progress=report)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
+    return (*view.outputs(), str(view.folder))
 
 
-def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
-    """The Dataset tab: global word, property and faithfulness views of many clips."""
-    with gr.Tab("Dataset", elem_id="tab-dataset"):
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> tuple[gr.Dataframe, gr.State]:
+    """The Dataset tab: global word, property and faithfulness views of many clips, and the list of
+    clips (returned with the opened folder, for the event that opens a clip in the first tab)."""
+    with gr.Tab("Dataset", id="dataset", elem_id="tab-dataset"):
         gr.Markdown(f"Open a `speechxai explain-dataset` results folder, or explain up to {MAX_APP_ITEMS} clips "
                     "with the model chosen on the first tab (add `NAME.txt` transcripts or `NAME.words.json` "
                     "timings next to the clips).")
@@ -363,13 +533,25 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> None:
             files = gr.File(file_count="multiple", type="filepath", label="Clips and transcripts", scale=3)
             run_button = gr.Button("Explain these clips", scale=1, variant="primary")
         status = gr.Markdown(elem_id="dataset-status")
-        words_plot, paraling_plot, faith_plot = gr.Plot(), gr.Plot(), gr.Plot()
-        tables = [gr.Dataframe(label=label) for label in (
-            "Top words per class", "Paralinguistic attribution", "Faithfulness vs random", "Failed items")]
-        report = gr.File(label="HTML report")
-        outputs = [status, words_plot, paraling_plot, faith_plot, *tables, report]
+        opened = gr.State("")
+        clips = gr.Dataframe(label="Clips: choose one to see its explanation on the first tab", interactive=False,
+                             elem_id="dataset-clips", max_height=360)
+        # the figures carry their own titles
+        words_plot, paraling_plot, faith_plot = (gr.Plot(show_label=False, elem_id=f"dataset-{name}")
+                                                 for name in ("words", "paralinguistic", "faithfulness"))
+        tables = [gr.Dataframe(label=label, interactive=False, elem_id=f"dataset-{name}-table", max_height=400)
+                  for name, label in (("words", "Top words per class"), ("paralinguistic", "Paralinguistic attribution "
+                                      "(mean ± std over clips)"), ("faithfulness", "Faithfulness vs random"),
+                                      ("errors", "Failed items"))]
+        report = gr.File(label="HTML report", interactive=False, elem_id="dataset-report")
+        outputs = [status, words_plot, paraling_plot, faith_plot, clips, *tables, report, opened]
+
+        def explain_uploads(files, model, heads, page: gr.Request, progress=gr.Progress()):
+            return explain_clips(files, model, heads, workspace, page.session_hash, progress)
+
         open_button.click(open_results, folder, outputs, api_visibility="private")
-        run_button.click(explain_clips, [files, model, heads], outputs, api_visibility="private")
+        run_button.click(explain_uploads, [files, model, heads], outputs, api_visibility="private")
+    return clips, opened
 
 
 def launch_options(limits: Limits | None = None) -> dict:
@@ -380,12 +562,27 @@ def launch_options(limits: Limits | None = None) -> dict:
 
 
 def main() -> None:
+    """Serve until SIGINT or SIGTERM, then remove every file the app wrote."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop_on_sigterm()
     limits = Limits.from_env()
-    demo = build_app(limits)
+    cache = PrivateCache.create()
+    workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
+    demo = build_app(limits, workspace=workspace)
+    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)),
+                          lambda: cache.prune(limits.file_max_age_s, kept_files(demo)))
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
-    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
-                server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
-                **launch_options(limits))
+    try:
+        demo.launch(server_name=server_name(),
+                    server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
+                    **launch_options(limits))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+        workspace.cleanup()
+        cache.remove()
+        log.info("stopped; temporary files removed")
 
 
 if __name__ == "__main__":

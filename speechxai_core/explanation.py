@@ -8,10 +8,22 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .align.base import split_approximated
 from .align.words import Word
 from .perturb.variants import PROPERTIES
 
 SCHEMA_VERSION = 1
+
+#: Codes of the caveats an explanation can carry (``Explanation.warnings``).
+WARNING_CODES = (
+    "beyond_model_window",    # words the model does not hear (outside its input window): not scored
+    "transcript_mismatch",    # the given transcript does not sound like the audio
+    "alignment_fallback",     # no words could be aligned: equal windows stand in for them
+    "silent_clip",            # the clip is (almost) digital silence
+    "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed
+    "timing_guessed",         # words whose times are estimates, not an alignment
+    "method_skipped",         # a method estimated to take longer than the time limit was not run
+)
 
 
 @dataclass
@@ -39,6 +51,15 @@ class VariantRecord:
     word_index: int | None = None
 
 
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader must know to trust the explanation: ``code`` (one of ``WARNING_CODES``)
+    and a sentence for people."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Explanation:
     """One clip's attributions. Word scores are per head, one value per word:
@@ -53,7 +74,8 @@ class Explanation:
     model: dict
     words: list[Word]
     heads: list[HeadResult]
-    word_scores: dict[str, list[float]] = field(default_factory=dict)
+    #: {head: one score per word}; None for a word that was not scored (outside what the model hears).
+    word_scores: dict[str, list[float | None]] = field(default_factory=dict)
     paralinguistic: dict[str, dict[str, float]] = field(default_factory=dict)
     paralinguistic_levels: dict[str, list[float]] = field(default_factory=dict)
     paralinguistic_drops: dict[str, dict[str, list[float]]] = field(default_factory=dict)
@@ -65,6 +87,18 @@ class Explanation:
     word_interactions: dict[str, dict] = field(default_factory=dict)
     paralinguistic_std: dict[str, dict[str, float]] = field(default_factory=dict)
     paralinguistic_drops_std: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    warnings: list[Caveat] = field(default_factory=list)
+
+    def warn(self, code: str, message: str) -> None:
+        """Add a caveat once (the same code and message are not repeated)."""
+        if code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code '{code}'")
+        caveat = Caveat(code, message)
+        if caveat not in self.warnings:
+            self.warnings.append(caveat)
+
+    def warning_codes(self) -> list[str]:
+        return [caveat.code for caveat in self.warnings]
 
     @property
     def head_names(self) -> list[str]:
@@ -116,13 +150,15 @@ class Explanation:
             model=data["model"],
             words=[Word(w["word"], float(w["start"]), float(w["end"]), w.get("score")) for w in data["words"]],
             heads=[HeadResult(**head) for head in data["heads"]],
-            word_scores={k: [float(v) for v in vs] for k, vs in data.get("word_scores", {}).items()},
+            word_scores={k: [None if v is None else float(v) for v in vs]
+                         for k, vs in data.get("word_scores", {}).items()},
             paralinguistic=data.get("paralinguistic", {}),
             paralinguistic_levels=data.get("paralinguistic_levels", {}),
             paralinguistic_drops=data.get("paralinguistic_drops", {}),
             variants=[VariantRecord(**record) for record in data.get("variants", [])],
-            settings=data.get("settings", {}),
+            settings=_read_settings(data.get("settings", {})),
             complete=data.get("complete", True),
+            warnings=[Caveat(w["code"], w["message"]) for w in data.get("warnings", [])],
             method_scores=data.get("method_scores", {}),
             method_details=data.get("method_details", {}),
             word_interactions=data.get("word_interactions", {}),
@@ -172,6 +208,13 @@ class Explanation:
                 for head, block in self.word_interactions.items()
                 for a in range(len(block["indices"])) for b in range(a + 1, len(block["indices"]))]
         return _to_csv(rows, ["head", "word_a", "word_b", "index_a", "index_b", "interaction"])
+
+
+def _read_settings(settings: dict) -> dict:
+    """Settings as written today (older files: the aligner's ``approximated`` list is split)."""
+    if isinstance(settings.get("aligner"), dict):
+        return {**settings, "aligner": split_approximated(settings["aligner"])}
+    return settings
 
 
 def _to_csv(rows: list[dict], columns: list[str]) -> str:

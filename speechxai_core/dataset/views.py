@@ -1,5 +1,5 @@
 """What a UI shows for a dataset: tables and plotly figures of a results folder, or of a
-small dataset explained on the spot."""
+small dataset explained on the spot, and any one of its clips with its stored explanation."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..audio import Audio, load_audio
 from ..evaluation.dataset_summary import DatasetSummary
+from ..explanation import Explanation, VariantRecord
 from .items import AUDIO_EXTENSIONS, DatasetError, Item, Items, read_items
+from .records import read_records
 from .run import ModelSpec, Progress, RunOptions, explain_dataset
+from ..viz.style import PROPERTY_KIND, variant_id
 
 MAX_APP_ITEMS = 20
 
@@ -30,21 +34,24 @@ class DatasetView:
     errors: pd.DataFrame
     figures: dict
     report: Path
+    clips: pd.DataFrame
 
     def outputs(self) -> tuple:
         """For a UI, in this order: status, word figure (all heads), paralinguistic figure,
-        faithfulness figure, word table, paralinguistic table, faithfulness table, errors, report path."""
-        from ..viz.dataset import word_summary_grid
+        faithfulness figure, clip list, word table, paralinguistic table, faithfulness table,
+        errors, report path; tables hold text written as in the single-clip views."""
+        from ..viz.dataset import paralinguistic_display, word_summary_grid, words_display
 
         return (self.status, word_summary_grid(self.summary) if not self.words.empty else None,
-                self.figures.get("paralinguistic"), self.figures.get("faithfulness"), self.words,
-                self.paralinguistic, self.faithfulness, self.errors, str(self.report))
+                self.figures.get("paralinguistic"), self.figures.get("faithfulness"), self.clips,
+                words_display(self.summary), paralinguistic_display(self.summary), self.faithfulness, self.errors,
+                str(self.report))
 
 
 def load_summary(folder: str | Path, top_k: int = 10) -> DatasetView:
     """Summarise an explain-dataset folder (writes its ``summary/`` CSVs and report)."""
     from ..reports.dataset_html import faithfulness_table, paralinguistic_table, write_summary
-    from ..viz.dataset import dataset_figures
+    from ..viz.dataset import clips_display, dataset_figures
 
     summary, written = write_summary(folder, top_k=top_k)
     status = f"{summary.items} items, {summary.items - summary.failed} explained, {summary.failed} failed"
@@ -52,8 +59,50 @@ def load_summary(folder: str | Path, top_k: int = 10) -> DatasetView:
         folder=Path(folder), summary=summary, status=status, words=summary.words,
         paralinguistic=paralinguistic_table(summary).reset_index(names="property") if not summary.paralinguistic.empty
         else pd.DataFrame(), faithfulness=faithfulness_table(summary), errors=summary.errors,
-        figures=dataset_figures(summary), report=written[-1],
+        figures=dataset_figures(summary), report=written[-1], clips=clips_display(read_records(folder)),
     )
+
+
+def open_record(folder: str | Path, index: int) -> tuple[Explanation, Audio]:
+    """The stored explanation of clip ``index`` (in dataset order) and its audio as scored.
+
+    Records keep no per-variant probabilities; they are restored from the stored drops
+    (p(target | variant) = p(target) - drop, exact for leave-one-out words and for levels);
+    the class a variant was predicted as is not stored and is left empty.
+    """
+    records = read_records(folder)
+    if not 0 <= index < len(records):
+        raise DatasetError(f"{folder}: no clip number {index + 1} (the folder holds {len(records)})")
+    record = records[index]
+    if record.get("status") != "ok":
+        raise DatasetError(f"{record['id']}: not explained ({record.get('error', 'failed')})")
+    explanation = Explanation.from_dict(record["explanation"])
+    explanation.variants = stored_variants(explanation)
+    path = Path(str(record.get("audio", "")))
+    if not path.is_file():
+        raise DatasetError(f"{record['id']}: its audio file is not on this server any more")
+    clip = load_audio(path, explanation.audio["sampling_rate"], max_duration=None, name=record["id"])
+    return explanation, clip
+
+
+def stored_variants(explanation: Explanation) -> list[VariantRecord]:
+    """The original clip, every word (when scored by leave-one-out) and every level, with
+    p(target) per head restored from the drops."""
+    heads = explanation.heads
+    records = [VariantRecord("original", "original", None, {h.name: h.probability for h in heads},
+                             {h.name: h.predicted for h in heads})]
+    if "loo" in explanation.settings.get("methods", ["loo"]):
+        for i in range(len(explanation.words)):
+            records.append(VariantRecord(f"word:{i}", "word", None, {
+                h.name: h.probability - explanation.word_scores[h.name][i]
+                for h in heads if h.name in explanation.word_scores}, {}, word_index=i))
+    for prop, levels in explanation.paralinguistic_levels.items():
+        for j, level in enumerate(levels):
+            kind = PROPERTY_KIND[prop]
+            records.append(VariantRecord(variant_id(kind, level), kind, float(level), {
+                h.name: h.probability - explanation.paralinguistic_drops[h.name][prop][j]
+                for h in heads if prop in explanation.paralinguistic_drops.get(h.name, {})}, {}))
+    return records
 
 
 def run_small_dataset(

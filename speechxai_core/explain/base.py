@@ -84,7 +84,8 @@ class Stage:
 
 @dataclass
 class Context:
-    """What a method needs: the clip, its words, heads' targets, the clip's probabilities, settings."""
+    """What a method needs: the clip, its words, heads' targets, the clip's probabilities, settings,
+    and which words the model hears (``heard``: word indices; None = all of them)."""
 
     n_words: int
     targets: dict[str, int]
@@ -96,6 +97,12 @@ class Context:
     classifier: Classifier | None = None
     clip: Audio | None = None
     words: list[Word] = field(default_factory=list)
+    heard: tuple[int, ...] | None = None
+
+    @property
+    def scored_words(self) -> list[int]:
+        """Indices of the words to score: those the model hears."""
+        return list(range(self.n_words)) if self.heard is None else list(self.heard)
 
     def drop(self, scores: Scores, variant: Variant, head: str) -> float:
         k = self.targets[head]

@@ -14,8 +14,8 @@ Front ends that compute spectrogram features outside the network (Whisper, AST: 
 differentiable) are attributed on the model's input features instead: a word's span is the
 feature frames whose time falls inside it, and means/sums run over those frames and every
 feature bin. ``method_details[name]["input"]`` says which was done (``waveform`` or
-``input_features``); words after the end of a fixed input window score 0 and are listed in
-``words_outside_input``. Models that are not PyTorch networks raise :class:`MethodError`.
+``input_features``); words after the end of a fixed input window are not scored (None, as for
+every method: see :mod:`.segment`). Models that are not PyTorch networks raise :class:`MethodError`.
 """
 
 from __future__ import annotations
@@ -127,10 +127,6 @@ def word_gradients(context: Context, method: str) -> tuple[dict[str, list[float]
         table[name] = _pool(per_input.float().cpu().numpy()[0], prepared, context, pool)
     details = {"input": prepared["input"], "input_key": key, "target": "logit",
                "pooling": "sum" if method == "integrated_gradients" else "mean"}
-    frames = x.shape[prepared["time_axis"]]
-    outside = [i for i, (lo, hi) in enumerate(word_frames(context, prepared["frame_seconds"], frames)) if hi == lo]
-    if outside:  # the model never sees these words: they score 0
-        details["words_outside_input"] = outside
     if prepared["input"] == "input_features":
         details["frame_seconds"] = prepared["frame_seconds"]
     if method == "integrated_gradients":
@@ -138,10 +134,10 @@ def word_gradients(context: Context, method: str) -> tuple[dict[str, list[float]
     return table, details
 
 
-def _pool(values: np.ndarray, prepared: dict, context: Context, pool: str) -> list[float]:
+def _pool(values: np.ndarray, prepared: dict, context: Context, pool: str) -> list[float | None]:
     """Mean or sum of ``values`` (the input without its batch axis) over each word's positions."""
     time_axis = prepared["time_axis"] - 1
     values = np.moveaxis(values, time_axis, 0).reshape(values.shape[time_axis], -1)
     spans = word_frames(context, prepared["frame_seconds"], values.shape[0])
     reduce = np.mean if pool == "mean" else np.sum
-    return [float(reduce(values[lo:hi])) if hi > lo else 0.0 for lo, hi in spans]
+    return [float(reduce(values[lo:hi])) if hi > lo else None for lo, hi in spans]

@@ -6,7 +6,7 @@ Scores go to :attr:`Explanation.word_scores` (the method's historical place).
 from __future__ import annotations
 
 from ..explanation import Explanation
-from ..perturb.variants import word_variants
+from ..perturb.variants import Variant
 from .base import Context, Scores, Stage
 
 
@@ -15,13 +15,16 @@ class WordLeaveOneOut:
     word_level = True
 
     def stages(self, context: Context) -> list[Stage]:
-        return [Stage("words", word_variants(context.n_words))] if context.n_words else []
+        variants = [Variant("word", word_index=i) for i in context.scored_words]
+        return [Stage("words", variants)] if variants else []
 
     def planned(self, context: Context) -> int:
-        return context.n_words
+        return len(context.scored_words)
 
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
-        explanation.word_scores = {
-            head: [context.drop(scores, variant, head) for variant in stage.variants] for head in context.targets
-        }
+        """Unheard words get None (not scored)."""
+        explanation.word_scores = {head: [None] * context.n_words for head in context.targets}
+        for variant in stage.variants:
+            for head in context.targets:
+                explanation.word_scores[head][variant.word_index] = context.drop(scores, variant, head)
         return []

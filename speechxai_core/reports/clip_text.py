@@ -12,6 +12,7 @@ def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
     for head in explanation.heads:
         lines.append(f"  {head.name}: predicted {head.predicted}; explaining {head.target} (p = {head.probability:.3f})")
+    lines += [f"  warning [{caveat.code}]: {caveat.message}" for caveat in explanation.warnings]
     heads = explanation.head_names
     for method in explanation.word_methods:
         scores = explanation.scores_for(method)
@@ -19,7 +20,7 @@ def format_explanation(explanation: Explanation) -> str:
         lines.append(_row(["word", "start", "end", *heads]))
         for i, word in enumerate(explanation.words):
             lines.append(_row([word.word, f"{word.start:.2f}", f"{word.end:.2f}",
-                               *(f"{scores[h][i]:+.3f}" if h in scores else "" for h in heads)]))
+                               *(_score(scores[h][i]) if h in scores else "" for h in heads)]))
         lines += _method_notes(explanation, method)
     for head, block in explanation.word_interactions.items():
         lines += ["", f"shapley interactions ({head}): > 0 the words matter more together"]
@@ -31,10 +32,15 @@ def format_explanation(explanation: Explanation) -> str:
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
         lines.append(_row(["property", *heads]))
         for row in explanation.paralinguistic_table():
-            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" + (f" ±{spread[h][row['property']]:.3f}" if spread and row["property"] in RANDOM_PROPERTIES
-                                                     else "")
-                                                  for h in heads)], width=16 if spread else 11))
+            prop = row["property"]
+            shown = spread if prop in RANDOM_PROPERTIES else {}
+            cells = [f"{row[h]:+.3f}" + (f" ±{shown[h][prop]:.3f}" if shown else "") for h in heads]
+            lines.append(_row([prop, *cells], width=16 if spread else 11))
     return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "not heard" if value is None else f"{value:+.3f}"
 
 
 def _method_notes(explanation: Explanation, method: str) -> list[str]:

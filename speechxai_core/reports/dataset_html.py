@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..dataset.records import read_records
 from ..evaluation.dataset_summary import DatasetSummary, summarize_records
-from ..viz.dataset import dataset_figures
+from ..viz.dataset import dataset_figures, paralinguistic_display, words_display
+from ..viz.style import number
 
 
 def summarize_folder(folder: str | Path, top_k: int = 10) -> DatasetSummary:
@@ -41,7 +42,7 @@ def faithfulness_table(summary: DatasetSummary) -> pd.DataFrame:
 
 
 def _pm(mean: float, std: float) -> str:
-    return "n/a" if pd.isna(mean) else f"{mean:.3f} ± {std:.3f}"
+    return "n/a" if pd.isna(mean) else f"{number(mean)} ± {number(std)}"
 
 
 def write_summary(folder: str | Path, out: str | Path | None = None, top_k: int = 10) -> tuple[DatasetSummary, list[Path]]:
@@ -77,10 +78,10 @@ def report_html(summary: DatasetSummary, title: str) -> str:
     parts.append("<h2>Words per class</h2>")
     for name in [n for n in figures if n.startswith("words:")]:
         parts.append(figure(name))
-    parts.append(_table(summary.words))
+    parts.append(_table(words_display(summary)))
     if "paralinguistic" in figures:
         parts += ["<h2>Paralinguistic attribution (mean over items)</h2>", figure("paralinguistic"),
-                  _table(paralinguistic_table(summary).reset_index(names="property"), floats=True)]
+                  _table(paralinguistic_display(summary))]
     if "faithfulness" in figures:
         parts += ["<h2>Faithfulness of word attributions</h2>", figure("faithfulness"), _table(faithfulness_table(summary)),
                   "<p>Leave-one-out: mean ± std over items; random: mean ± std over the 5 seeds of the "
@@ -93,6 +94,5 @@ def report_html(summary: DatasetSummary, title: str) -> str:
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
 
-def _table(frame: pd.DataFrame, floats: bool = False) -> str:
-    return frame.to_html(index=False, float_format=(lambda v: f"{v:+.3f}") if floats else (lambda v: f"{v:.3f}"),
-                         border=0, na_rep="n/a")
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, float_format=number, border=0, na_rep="n/a")

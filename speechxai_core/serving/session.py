@@ -10,7 +10,7 @@ from ..audio import Audio
 from ..explanation import Explanation
 from ..perturb.variants import VariantError, parse_variant_id
 from ..explain.replay import renderer_for
-from ..viz.style import describe_variant, escape
+from ..viz.style import describe_variant, escape, number
 
 
 @dataclass
@@ -33,9 +33,11 @@ class Session:
         rows = []
         for head in self.explanation.heads:
             p = record.probabilities[head.name]
+            predicted = record.predicted.get(head.name)  # not stored for a clip opened from a results folder
             rows.append(
-                f"<li><b>{escape(head.name)}</b>: p({escape(head.target)}) {head.probability:.3f} → {p:.3f} "
-                f"(drop {head.probability - p:+.3f}); predicted <i>{escape(record.predicted[head.name])}</i></li>"
+                f"<li><b>{escape(head.name)}</b>: p({escape(head.target)}) {number(head.probability)} → {number(p)} "
+                f"(drop {number(head.probability - p, signed=True)})"
+                + (f"; predicted <i>{escape(predicted)}</i>" if predicted else "") + "</li>"
             )
         return (f'<div class="sx-now-playing" data-playing="{escape(variant)}"><b>Playing:</b> '
                 f'{escape(describe_variant(self.explanation, variant))}<ul style="margin:2px 0 0 18px">'

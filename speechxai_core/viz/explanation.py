@@ -12,8 +12,8 @@ from plotly.subplots import make_subplots
 
 from ..explanation import Explanation
 from .style import (
-    DIVERGING, METHOD_LABELS, ORIGINAL_LEVEL_LABEL, PROPERTY_KIND, PROPERTY_TITLES, level_label, method_scores,
-    symmetric_range, variant_id,
+    DIVERGING, METHOD_LABELS, ORIGINAL_LEVEL_LABEL, PROPERTY_KIND, PROPERTY_TITLES, escape, level_label, method_scores,
+    number, symmetric_range, variant_id,
 )
 
 ENVELOPE_POINTS = 1200
@@ -32,12 +32,23 @@ def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tup
     return times, lows, highs
 
 
+# Above this many words the waveform opens on the first WINDOW_WORDS words, with a range slider
+# under it to move along and zoom (labels appear as soon as their span is wide enough).
+DENSE_WORDS = 24
+WINDOW_WORDS = 12
+LABEL_SIZE = 13
+
+
 def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str = "loo") -> go.Figure:
     """The clip with each word's span shaded by its ``method`` attribution; a menu switches between heads.
 
-    Before words are scored (or without words) the spans are drawn neutral.
+    Word labels sit in a strip above the waveform, one box per word span; plotly hides a label
+    whose box is narrower than its text (``uniformtext``), so labels never overlap, whatever the
+    width, and every word keeps its text on hover. Before words are scored (or without words)
+    the spans are drawn neutral.
     """
     sr = explanation.audio["sampling_rate"]
+    duration = explanation.audio["duration"]
     times, lows, highs = envelope(samples, sr)
     peak = float(max(np.max(np.abs(samples)) if len(samples) else 0.0, 1e-3))
     figure = go.Figure()
@@ -46,51 +57,98 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
     heads = [head for head in explanation.head_names if head in word_scores]
     limit = symmetric_range(v for head in heads for v in word_scores[head])
     centres = [(w.start + w.end) / 2 for w in words]
+    scored = [i for i in range(len(words)) if not heads or word_scores[heads[0]][i] is not None]
+    unheard = [i for i in range(len(words)) if i not in set(scored)]
+    widths = [w.end - w.start for w in words]
+    ids = [f"word:{i}" for i in range(len(words))]
 
     def colours_and_hover(head: str | None) -> tuple[list[float], list[str]]:
-        scores = word_scores[head] if head else [0.0] * len(words)
-        hover = [f"<b>{w.word}</b><br>{w.start:.2f}–{w.end:.2f} s" + (f"<br>{head}: {s:+.3f}" if head else "")
-                 for w, s in zip(words, scores)]
+        scores = [word_scores[head][i] if head else 0.0 for i in scored]
+        hover = [f"<b>{escape(words[i].word)}</b><br>{words[i].start:.2f}–{words[i].end:.2f} s"
+                 + (f"<br>{escape(head)}: {number(s, signed=True)}" if head else "") for i, s in zip(scored, scores)]
         return scores, hover
 
     scores, hover = colours_and_hover(heads[0] if heads else None)
     figure.add_trace(go.Bar(
-        x=centres, y=[2.2 * peak] * len(words), base=-1.1 * peak, width=[w.end - w.start for w in words],
+        x=[centres[i] for i in scored], y=[2.2 * peak] * len(scored), base=-1.1 * peak,
+        width=[widths[i] for i in scored],
         marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
                     line=dict(width=1, color="rgba(60,60,60,0.5)"),
                     colorbar=dict(title=dict(text=COLOUR_TITLES.get(method, method), side="right"), thickness=12)),
-        opacity=0.75, customdata=[f"word:{i}" for i in range(len(words))], hovertext=hover, hoverinfo="text",
-        name="words",
+        opacity=0.75, customdata=[ids[i] for i in scored], hovertext=hover, hoverinfo="text", name="words",
     ))
+    for a, b in unheard_spans(explanation):
+        figure.add_vrect(x0=a, x1=b, fillcolor="#9ca3af", opacity=0.18, line_width=0, layer="below")
+    if unheard:
+        figure.add_trace(go.Bar(
+            x=[centres[i] for i in unheard], y=[2.2 * peak] * len(unheard), base=-1.1 * peak,
+            width=[widths[i] for i in unheard], name="not heard", opacity=0.6,
+            marker=dict(color="#e5e7eb", line=dict(width=1, color="rgba(60,60,60,0.4)"),
+                        pattern=dict(shape="/", fgcolor="#9ca3af")),
+            hovertext=[f"<b>{escape(words[i].word)}</b><br>not scored: outside what the model hears" for i in unheard],
+            hoverinfo="text",
+        ))
     figure.add_trace(go.Scatter(x=times, y=highs, mode="lines", line=dict(width=0.8, color="#374151"),
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=times, y=lows, mode="lines", line=dict(width=0.8, color="#374151"),
                                 fill="tonexty", fillcolor="rgba(55,65,81,0.55)", hoverinfo="skip", showlegend=False))
-    crowded = len(words) > 8  # labels alternate between two rows so that neighbours do not overlap
-    for i, (word, centre) in enumerate(zip(words, centres)):
-        figure.add_annotation(x=centre, y=(1.1 + 0.13 * (crowded and i % 2)) * peak, text=word.word,
-                              showarrow=False, yanchor="bottom", font=dict(size=13, color="#111827"))
-    if len(heads) > 1:
+    figure.add_trace(go.Bar(  # the label strip: a label shows only where its span is wide enough
+        xaxis="x2", x=centres, y=[0.6 * peak] * len(words), base=1.12 * peak, width=widths, name="labels",
+        marker=dict(color="rgba(0,0,0,0)", line=dict(width=0)), text=[w.word for w in words],
+        textposition="inside", insidetextanchor="middle", textangle=0, cliponaxis=True,
+        textfont=dict(size=LABEL_SIZE, color="#111827"), customdata=ids, hoverinfo="text",
+        hovertext=[f"<b>{escape(w.word)}</b><br>{w.start:.2f}–{w.end:.2f} s" for w in words],
+    ))
+    dense = len(words) > DENSE_WORDS
+    shown = [0, duration]
+    if dense:
+        shown = [0, min(duration, words[WINDOW_WORDS - 1].end + 0.5 * widths[WINDOW_WORDS - 1])]
+        # a page may narrow the window to the words that fit its width (see app.PAGE_JS)
+        figure.update_layout(meta=dict(word_pitch=duration / len(words), duration=duration))
+    menu = len(heads) > 1
+    if menu:
         buttons = []
         for head in heads:
             scores, hover = colours_and_hover(head)
             buttons.append(dict(label=head, method="restyle",
                                 args=[{"marker.color": [scores], "hovertext": [hover]}, [0]]))
-        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0.05, xanchor="left", y=1.32,
-                                               yanchor="top", showactive=True, bgcolor="#ffffff")])
-        figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.27, yanchor="middle", xref="paper",
-                              yref="paper", showarrow=False, font=dict(size=13, color="#374151"))
+        # below the title, above the plot: neither covers the other at any width
+        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0.0, xanchor="left", y=1.0,
+                                               yanchor="bottom", pad=dict(l=40, b=4), showactive=True,
+                                               bgcolor="#ffffff")])
+        figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
+                              yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
     title = f"Words shaded by {METHOD_LABELS.get(method, method)}" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
     if not words:
         title = "Waveform (no word timings)"
     figure.update_layout(
-        title=dict(text=title, x=0.5 if len(heads) > 1 else 0.0, xanchor="center" if len(heads) > 1 else "left"),
-        height=300, margin=dict(l=50, r=20, t=70, b=40), bargap=0, showlegend=False,
+        title=dict(text=title, x=0.0, xanchor="left", xref="paper", y=1.0, yref="container", yanchor="top",
+                   pad=dict(t=10)),
+        height=300 + (60 if dense else 0) + (30 if menu else 0),
+        margin=dict(l=20, r=20, t=70 + (30 if menu else 0), b=40), bargap=0, barmode="overlay", showlegend=False,
         plot_bgcolor="#ffffff", clickmode="event", hovermode="closest",
-        xaxis=dict(title="time (s)", range=[0, explanation.audio["duration"]], showgrid=False),
-        yaxis=dict(range=[-1.15 * peak, 1.45 * peak], showticklabels=False, showgrid=False, zeroline=False),
+        uniformtext=dict(mode="hide", minsize=LABEL_SIZE - 2),
+        xaxis=dict(title="time (s)", range=shown, showgrid=False),
+        yaxis=dict(range=[-1.15 * peak, 1.75 * peak], showticklabels=False, showgrid=False, zeroline=False,
+                   fixedrange=True),
     )
+    # The labels live on a twin of the time axis: the range slider's miniature, drawn from the time
+    # axis's traces only, then has no labels, which would otherwise hide every label (uniformtext
+    # sizes a trace's text by its smallest box).
+    figure.update_layout(xaxis2=dict(matches="x", overlaying="x", visible=False))
+    if dense:  # (an empty rangeslider entry would show one: plotly.js makes it visible by default)
+        figure.update_layout(xaxis_rangeslider=dict(visible=True, thickness=0.12, range=[0, duration]))
     return figure
+
+
+def unheard_spans(explanation: Explanation) -> list[tuple[float, float]]:
+    """Parts of the recording the model did not hear: outside the segment, or past its input window."""
+    duration = explanation.audio["duration"]
+    segment = explanation.audio.get("segment") or {"start": 0.0, "end": duration}
+    window = explanation.model.get("max_duration")
+    heard_end = segment["end"] if window is None else min(segment["end"], segment["start"] + window)
+    spans = [(0.0, segment["start"]), (heard_end, duration)]
+    return [(a, b) for a, b in spans if b - a > 1e-6]
 
 
 def heatmap_figure(explanation: Explanation) -> go.Figure:
@@ -105,7 +163,8 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
     limit = symmetric_range(v for head in heads for drops in explanation.paralinguistic_drops[head].values()
                             for v in drops)
     repeats = explanation.settings.get("repeats", 1)
-    figure = make_subplots(rows=len(properties), cols=1, vertical_spacing=min(0.12, 0.5 / len(properties)),
+    height = 80 + len(properties) * (90 + 32 * len(heads))
+    figure = make_subplots(rows=len(properties), cols=1, vertical_spacing=min(0.3, 62 / (height - 80)),
                            subplot_titles=[PROPERTY_TITLES[p] for p in properties])
     for row, prop in enumerate(properties, start=1):
         kind = PROPERTY_KIND[prop]
@@ -127,18 +186,22 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
                     for row_ in spread]
         figure.add_trace(go.Heatmap(
             z=drops, x=labels, y=heads, coloraxis="coloraxis", xgap=2, ygap=2,
-            customdata=[ids for _ in heads], text=[[f"{v:+.2f}" for v in row_] for row_ in drops],
-            hovertext=whiskers, texttemplate="%{text}", textfont=dict(size=11),
-            hovertemplate="%{y} · %{x}<br>drop %{z:+.3f}%{hovertext}<extra></extra>", name=prop,
+            customdata=[ids for _ in heads], text=[[number(v, 2, signed=True) for v in row_] for row_ in drops],
+            texttemplate="%{text}", textfont=dict(size=11),
+            hovertext=[[f"{escape(head)} · {label}<br>drop {number(v, signed=True)}{whisker}"
+                        for label, v, whisker in zip(labels, row_, whisker_row)]
+                       for head, row_, whisker_row in zip(heads, drops, whiskers)],
+            hovertemplate="%{hovertext}<extra></extra>", name=prop,
         ), row=row, col=1)
         column = 0 if original_first else len(labels) - 1
         axis = "" if row == 1 else str(row)
         figure.add_shape(type="rect", xref=f"x{axis}", yref=f"y{axis}", x0=column - 0.5, x1=column + 0.5,
                          y0=-0.5, y1=len(heads) - 0.5, line=dict(color="#111827", width=2, dash="dot"))
-        figure.update_xaxes(type="category", row=row, col=1)
-        figure.update_yaxes(type="category", autorange="reversed", row=row, col=1)
+        figure.update_xaxes(type="category", tickangle=0, tickvals=labels, row=row, col=1,
+                            ticktext=[label.replace(" (original)", "<br>(original)") for label in labels])
+        figure.update_yaxes(type="category", autorange="reversed", automargin=True, row=row, col=1)
     figure.update_layout(
-        height=90 + len(properties) * (70 + 32 * len(heads)), margin=dict(l=90, r=20, t=50, b=30),
+        height=height, margin=dict(l=10, r=10, t=50, b=40),
         coloraxis=dict(colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0,
                        colorbar=dict(title=dict(text="drop", side="right"), thickness=12)),
         plot_bgcolor="#ffffff", clickmode="event", title=dict(text="Drop in p(target) per level"),

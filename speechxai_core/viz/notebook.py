@@ -3,7 +3,8 @@
 Light on purpose (no plotly): the waveform is an SVG with each word's span shaded by its
 attribution, then one table per word method, the word-interaction heatmaps, the paralinguistic
 tables (± over repeats) and audio players of the scored variants (when the clip's samples are
-known: ``explain`` attaches them as ``explanation.clip_samples``; pass ``samples`` otherwise).
+known: ``explain`` attaches the recording as ``explanation.clip_samples``; pass ``samples``
+otherwise). The explanation's warnings come first.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ import base64
 
 import numpy as np
 
-from ..audio import Audio, wav_bytes
+from ..audio import wav_bytes
+from ..explain.replay import renderer_for
 from ..explanation import Explanation
-from ..perturb.masking import MaskConfig
-from ..perturb.render import Renderer
 from ..perturb.variants import parse_variant_id
 from .explanation import envelope, variant_id_of_pair
 from .style import (
     METHOD_LABELS, METHOD_TITLES, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape,
     level_label, method_scores, symmetric_range, text_colour,
 )
-from .tables import TABLE_STYLE, CELL_STYLE, HEAD_STYLE, paralinguistic_table_html, prediction_html, word_table_html
+from .tables import (
+    CELL_STYLE, HEAD_STYLE, TABLE_STYLE, paralinguistic_table_html, prediction_html, warnings_html, word_table_html,
+)
 
 SVG_WIDTH, SVG_HEIGHT = 760, 110
 MAX_WORD_PLAYERS = 12
@@ -31,7 +33,7 @@ MAX_WORD_PLAYERS = 12
 def notebook_html(explanation: Explanation, samples: np.ndarray | None = None) -> str:
     """The whole explanation as HTML (see the module doc)."""
     samples = samples if samples is not None else getattr(explanation, "clip_samples", None)
-    parts = [prediction_html(explanation)]
+    parts = [prediction_html(explanation), warnings_html(explanation)]
     methods = explanation.word_methods
     if samples is not None and explanation.words:
         primary = methods[0] if methods else None
@@ -69,8 +71,9 @@ def waveform_svg(explanation: Explanation, samples: np.ndarray, method: str | No
     limit = symmetric_range(scores or [0.0])
     shapes = []
     for i, word in enumerate(explanation.words):
-        colour = diverging_css(scores[i], limit) if scores else "#e5e7eb"
-        title = f"{word.word}: {scores[i]:+.3f}" if scores else word.word
+        score = scores[i] if scores else None  # None: not scored (or not heard by the model)
+        colour = "#e5e7eb" if score is None else diverging_css(score, limit)
+        title = word.word if score is None else f"{word.word}: {score:+.3f}"
         shapes.append(f'<rect x="{x(word.start):.1f}" y="12" width="{max(1.0, x(word.end) - x(word.start)):.1f}" '
                       f'height="{SVG_HEIGHT - 12}" fill="{colour}" stroke="#9ca3af" stroke-width="0.5">'
                       f'<title>{escape(title)}</title></rect>'
@@ -124,11 +127,10 @@ def levels_table_html(explanation: Explanation) -> str:
 
 
 def players_html(explanation: Explanation, samples: np.ndarray) -> str:
-    """Audio players: the clip, each word masked, and the most interacting pair of each head masked."""
-    settings = explanation.settings
+    """Audio players: the clip, each word masked, and the most interacting pair of each head masked.
+    ``samples``: the whole recording (only the explained segment is rendered, as it was scored)."""
     sr = explanation.audio["sampling_rate"]
-    renderer = Renderer(Audio(np.asarray(samples, dtype=np.float32), sr, explanation.audio["name"]),
-                        explanation.words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
+    renderer = renderer_for(explanation, (np.asarray(samples, dtype=np.float32), sr))
     ids = ["original"] + [f"word:{i}" for i in range(min(len(explanation.words), MAX_WORD_PLAYERS))]
     for block in explanation.word_interactions.values():
         matrix = np.abs(np.array(block["matrix"]))

@@ -90,5 +90,14 @@ def describe_variant(explanation: Explanation, variant: str) -> str:
     return f"{names[parsed.kind]} {level_label(parsed.kind, parsed.level)}{draw}"
 
 
+def number(value, digits: int = 3, signed: bool = False) -> str:
+    """``value`` with ``digits`` decimals (``signed``: with its sign, ``+0.250``); a value that
+    rounds to zero prints as ``0.000``, never ``-0.000``; None or NaN prints as ``n/a``."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    text = f"{float(value):+.{digits}f}" if signed else f"{float(value):.{digits}f}"
+    return f"{0.0:.{digits}f}" if float(text) == 0 else text
+
+
 def escape(text: object) -> str:
     return html.escape(str(text), quote=True)

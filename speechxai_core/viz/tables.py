@@ -1,6 +1,8 @@
 """HTML views of an :class:`Explanation`: prediction, colour-scaled tables, highlighted transcript.
 
-Cells that stand for a scored variant carry ``data-variant="<id>"`` so a page can play it.
+Cells that stand for a scored variant carry ``data-variant="<id>"`` so a page can play it, and
+``tabindex="0"`` so the keyboard reaches them. Tables sit in a box that scrolls sideways when the
+page is narrower than the table.
 The markup is self-contained (inline styles) and works in the app and in the HTML report.
 """
 
@@ -9,15 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from ..explanation import Explanation
+from ..models.presets import display_name
 from ..perturb.variants import RANDOM_KINDS
 from .style import (
-    METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores,
+    METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores, number,
     symmetric_range, text_colour, variant_id,
 )
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
-CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right"
-HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left"
+CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right;white-space:nowrap"
+HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left;white-space:nowrap"
+SCROLL_STYLE = "overflow-x:auto;max-width:100%"
+PICK = 'class="sx-pick" tabindex="0" role="button"'
+#: Words the model does not hear (not scored): grey, hatched.
+UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
+UNHEARD_TITLE = "not scored: outside what the model hears"
+
 
 
 def prediction_html(explanation: Explanation, top: int = 3) -> str:
@@ -30,12 +39,12 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<span style="width:110px;overflow:hidden;text-overflow:ellipsis">{escape(head.labels[i])}</span>'
             f'<span style="display:inline-block;height:10px;width:{max(2, round(120 * head.probabilities[i]))}px;'
             f'background:{"#b2182b" if head.labels[i] == head.target else "#9ca3af"}"></span>'
-            f'<span>{head.probabilities[i]:.2f}</span></div>'
+            f'<span>{number(head.probabilities[i], 2)}</span></div>'
             for i in order
         )
         explained = "" if head.target == head.predicted else (
             f'<div style="font-size:12px;color:#b45309">explaining: {escape(head.target)} '
-            f'(p = {head.probability:.2f})</div>')
+            f'(p = {number(head.probability, 2)})</div>')
         cards.append(
             f'<div class="sx-card" style="border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:220px">'
             f'<div style="font-size:12px;color:#6b7280;text-transform:uppercase">{escape(head.name)}</div>'
@@ -43,10 +52,21 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'{escape(head.predicted)}</div>'
             f'{explained}{bars}</div>'
         )
-    model = escape(explanation.model.get("name", ""))
+    model = escape(display_name(explanation.model.get("name", "")))
     return (f'<div class="sx-prediction"><div style="font-size:13px;color:#6b7280;margin-bottom:4px">'
             f'{escape(explanation.audio["name"])} · {explanation.audio["duration"]:.2f} s · model {model}</div>'
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
+
+
+def warnings_html(explanation: Explanation) -> str:
+    """The explanation's caveats as a list ("" when there are none); each item carries its code."""
+    if not explanation.warnings:
+        return ""
+    items = "".join(f'<li data-code="{escape(c.code)}"><b>{escape(c.code)}</b>: {escape(c.message)}</li>'
+                    for c in explanation.warnings)
+    return (f'<div class="sx-warnings" style="border:1px solid #f59e0b;background:#fffbeb;border-radius:8px;'
+            f'padding:6px 12px;margin:8px 0;font-size:14px;color:#92400e"><b>Warnings</b>'
+            f'<ul style="margin:4px 0 0 18px;padding:0">{items}</ul></div>')
 
 
 def _word_score_heads(explanation: Explanation, method: str) -> tuple[dict, list[str], float]:
@@ -68,8 +88,9 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
     errors = explanation.method_details.get(method, {}).get("stderr", {})
     rows = []
     for i, word in enumerate(explanation.words):
-        cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i)) for h in heads)
-        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" class="sx-pick">{escape(word.word)}'
+        cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i)) if
+                        scores[h][i] is not None else _unheard_cell() for h in heads)
+        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" {PICK}>{escape(word.word)}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
     fit = explanation.method_details.get(method, {}).get("r2", {})
@@ -77,8 +98,9 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
         f'<tr><td style="{HEAD_STYLE}">fit R²</td>'
         + "".join(f'<td style="{CELL_STYLE}">{"n/a" if fit.get(h) is None else f"{fit[h]:.2f}"}</td>' for h in heads)
         + "</tr>")
-    return (f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
-            f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}</tbody></table>')
+    return _scrolling(f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
+                      f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}'
+                      f'</tbody></table>')
 
 
 def _stderr(errors: dict, head: str, i: int) -> float | None:
@@ -94,7 +116,11 @@ def transcript_html(explanation: Explanation, method: str = "loo") -> str:
     lines = []
     for head in heads:
         spans = "".join(
-            f'<span class="sx-pick sx-word" data-variant="word:{i}" title="{escape(head)}: {score:+.3f}" '
+            f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
+            f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
+            if score is None else
+            f'<span class="sx-pick sx-word" tabindex="0" role="button" data-variant="word:{i}" '
+            f'title="{escape(head)}: {number(score, signed=True)}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
             f'{escape(word.word)}</span>'
@@ -123,8 +149,8 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
             for h in heads
         )
         rows.append(f'<tr><td style="{HEAD_STYLE}">{escape(PROPERTY_TITLES[prop])}</td>{cells}</tr>')
-    return (f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">property</th>'
-            f'{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return _scrolling(f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">'
+                      f'property</th>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def strongest_level(explanation: Explanation, head: str, prop: str) -> str:
@@ -151,9 +177,18 @@ def variant_choices(explanation: Explanation) -> list[tuple[str, str]]:
 def _score_cell(value: float, limit: float, variant: str, spread: float | None = None) -> str:
     """A coloured, clickable cell; ``spread`` (a standard error or deviation) is shown as ``± spread``."""
     whisker = "" if spread is None else f'<span style="font-size:11px;opacity:0.8"> ±{spread:.3f}</span>'
-    return (f'<td class="sx-pick" data-variant="{escape(variant)}" title="play: {escape(variant)}" '
+    return (f'<td {PICK} data-variant="{escape(variant)}" title="play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
-            f'color:{text_colour(value, limit)}">{value:+.3f}{whisker}</td>')
+            f'color:{text_colour(value, limit)}">{number(value, signed=True)}{whisker}</td>')
+
+
+def _scrolling(table: str) -> str:
+    """``table`` in a box as wide as the page that scrolls sideways when the table is wider."""
+    return f'<div class="sx-scroll" style="{SCROLL_STYLE}">{table}</div>'
+
+
+def _unheard_cell() -> str:
+    return f'<td class="sx-unheard" title="{UNHEARD_TITLE}" style="{CELL_STYLE};{UNHEARD_STYLE}">not heard</td>'
 
 
 def _placeholder(message: str) -> str:

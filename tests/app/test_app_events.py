@@ -62,8 +62,10 @@ def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
     for head in reference.head_names:
         np.testing.assert_allclose(explanation.word_scores[head], reference.word_scores[head], atol=1e-9)
     waveform = views["waveform"]
-    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
-    assert list(bars.customdata) == ["word:0", "word:1", "word:2"]
+    bars, labels = [trace for trace in waveform.data if trace.type == "bar"]
+    assert list(bars.customdata) == list(labels.customdata) == ["word:0", "word:1", "word:2"]
+    assert list(labels.text) == ["turn", "on", "lights"] and labels.textangle == 0  # labels only where they fit
+    assert waveform.layout.uniformtext.mode == "hide"
     np.testing.assert_allclose(bars.marker.color, explanation.word_scores["action"])
     assert bars.marker.cmin == -bars.marker.cmax  # diverging scale centred at 0
     menu = waveform.layout.updatemenus[0].buttons  # the head selector recolours the spans
@@ -196,13 +198,31 @@ def test_heads_hint_shows_the_preset_spec():
     assert "one head" in app.heads_hint("some/other-model")["placeholder"]
 
 
-def test_a_new_clip_forgets_only_a_filled_transcript(streamed):
-    filled = streamed[-1].get("filled_transcript") or next(v["filled_transcript"] for v in streamed
-                                                           if "filled_transcript" in v)
-    assert filled == "turn on lights"
-    assert app.forget_filled_transcript("turn on lights", filled) == ("", "")
-    kept = app.forget_filled_transcript("turn on the lights", filled)  # corrected by the user
-    assert all(isinstance(value, type(app.gr.skip())) for value in kept)
+def test_a_new_clip_clears_the_previous_clips_words_and_results():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    skip = type(app.gr.skip())
+    current = CurrentClip()
+    # words typed or uploaded before the first clip belong to it: nothing is cleared
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
+    transcript, words_file, status, results, session = app.new_clip("/cache/b.wav", current)
+    assert (transcript, words_file, status, session) == ("", None, "", None) and results["visible"] is False
+    assert current.clip == "/cache/b.wav"
+    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
+    # an example brings its own timings: only the transcript, status and results are cleared
+    assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+
+
+def test_a_run_only_claims_its_own_clip():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    current = CurrentClip()
+    assert current.claim("/cache/a.wav") and current.is_current("/cache/a.wav")  # first clip seen by the run
+    current.replace("/cache/b.wav")
+    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav")
+    assert current.claim("/cache/b.wav")
+    assert copy.deepcopy(current).clip is None  # every page session starts empty
 
 
 def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
@@ -220,12 +240,15 @@ def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, 
 
 
 def test_notice_when_windows_stand_in_for_words(streamed):
-    from speechxai_core.serving.runner import alignment_notice
+    from speechxai_core.explain.caveats import add_caveats
+    from speechxai_core.serving.runner import warnings_notice
 
     explanation = copy.deepcopy(streamed[-1]["session"].explanation)
-    assert alignment_notice(explanation) == ""  # words came from the timings file
-    explanation.settings["aligner"] = {"name": "windows", "window": 0.25, "reason": "no speech recognised"}
-    notice = alignment_notice(explanation)
+    assert warnings_notice(explanation) == "" and explanation.warnings == []  # words came from the timings file
+    aligner = {"name": "windows", "window": 0.25, "reason": "no speech recognised", "requested": "auto"}
+    add_caveats(explanation, streamed[-1]["session"].clip, aligner)
+    assert explanation.warning_codes() == ["alignment_fallback"]
+    notice = warnings_notice(explanation)
     assert "no speech recognised" in notice and "0.25 s" in notice
 
 

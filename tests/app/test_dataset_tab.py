@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 
 import gradio as gr
+import numpy as np
 import pytest
 
-from speechxai_core.dataset import ModelSpec, RunOptions, explain_dataset
+from speechxai_core import Explanation, variant_audio
+from speechxai_core.dataset import ModelSpec, RunOptions, explain_dataset, read_records
 from speechxai_core.dataset.items import DatasetError
 from speechxai_core.serving.results_folders import allowed_results_folder
+from speechxai_core.serving.session import pcm16
+from speechxai_core.viz.style import number
 from tests.app.conftest import launch_chromium
 from tests.conftest import energy_window_model
 from tests.test_dataset import make_manifest
@@ -32,7 +37,7 @@ def test_folder_guard(tmp_path):
         allowed_results_folder(str(tmp_path), {"SPEECHXAI_RESULTS_ROOT": str(tmp_path / "root")})
     with pytest.raises(DatasetError, match="only folders inside"):
         allowed_results_folder(str(inside / ".." / ".."), {"SPEECHXAI_RESULTS_ROOT": str(tmp_path / "root")})
-    with pytest.raises(DatasetError, match="disabled on this Space"):
+    with pytest.raises(DatasetError, match="no results folder"):  # hosted: only inside runs/ beside the app
         allowed_results_folder(str(inside), {"SPACE_ID": "someone/speechxai"})
     with pytest.raises(DatasetError, match="no such folder"):
         allowed_results_folder(str(tmp_path / "missing"), {})
@@ -40,19 +45,67 @@ def test_folder_guard(tmp_path):
         allowed_results_folder("  ", {})
 
 
+NUMBER = re.compile(r"^[+-]?\d+\.\d{3}$")
+
+
 def test_open_results_event_shows_the_summary(results_folder, monkeypatch):
     from app import open_results
 
     monkeypatch.delenv("SPEECHXAI_RESULTS_ROOT", raising=False)
     monkeypatch.delenv("SPACE_ID", raising=False)
-    status, words_figure, paraling_figure, faith_figure, words, paraling, faith, errors, report = open_results(
-        str(results_folder))
-    assert status == "5 items, 3 explained, 2 failed"
+    (status, words_figure, paraling_figure, faith_figure, clips, words, paraling, faith, errors, report,
+     opened) = open_results(str(results_folder))
+    assert status == "5 items, 3 explained, 2 failed" and opened == str(results_folder)
     assert set(words["word"]) >= {"turn", "on", "lights"} and len(errors) == 2
-    assert list(paraling["property"]) == ["pitch_up", "noise"]
-    assert words_figure is not None and os.path.isfile(report)
+    # the single-clip view's names and number format: titles, 3 decimals, never -0.000
+    assert list(paraling["property"]) == ["Pitch raised", "White noise"]
+    for cell in paraling["class"]:
+        mean, std = cell.split(" ± ")
+        assert NUMBER.match(mean) and NUMBER.match(std) and mean != "-0.000"
+    assert all(NUMBER.match(cell) and cell != "-0.000" for cell in words["mean importance"])
+    assert not any("-0.000" in str(cell) for cell in faith.to_numpy().ravel())
+    # the clip list: file, prediction per head, status
+    assert list(clips.columns) == ["file", "class", "status"]
+    assert list(clips["file"]) == ["clip0.wav", "broken.wav", "clip1.wav", "clip2.wav", "nowords.wav"]
+    assert list(clips["status"][[0, 2, 3]]) == ["explained"] * 3 and clips["status"][1].startswith("failed: ")
+    assert re.fullmatch(r"\S+ \(\d\.\d\d\)", clips["class"][0])
+    # titled figures; the word chart as small multiples: one panel (own axes) per class, never stacked
+    assert words_figure.layout.title.text and paraling_figure.layout.title.text and faith_figure.layout.title.text
+    assert words_figure.layout.barmode not in ("stack", "relative")
+    panels = [(trace.xaxis, trace.yaxis) for trace in words_figure.data]
+    assert len(set(panels)) == len(panels) == words["class"].nunique()
+    for trace in words_figure.data:
+        assert set(trace.y) == set(words[words["class"] == trace.name]["word"])
+    assert [bar.x for bar in paraling_figure.data][0] == ("Pitch raised", "White noise")
+    assert os.path.isfile(report)
     with pytest.raises(gr.Error, match="no such folder"):
         open_results(str(results_folder / "nope"))
+
+
+def test_a_listed_clip_opens_with_its_stored_explanation(results_folder):
+    from app import stored_clip_views
+
+    record = read_records(results_folder)[2]
+    stored = Explanation.from_dict(record["explanation"])
+    views = stored_clip_views(str(results_folder), 2)
+    session = views["session"]
+    assert session.explanation.audio["name"] == "clip1.wav" and views["results"]["visible"]
+    assert "clip1.wav" in views["status"] and "stored" in views["status"]
+    # the player plays exactly the audio that was scored; the caption gives the stored drop
+    sr, samples = session.play("word:2")
+    np.testing.assert_array_equal(samples, pcm16(variant_audio(stored, record["audio"], "word:2")))
+    head = stored.heads[0]
+    assert f"(drop {number(stored.word_scores[head.name][2], signed=True)})" in session.caption("word:2")
+    level = stored.paralinguistic_levels["noise"][1]
+    drop = stored.paralinguistic_drops[head.name]["noise"][1]
+    assert f"(drop {number(drop, signed=True)})" in session.caption(f"noise:{level:g}")
+    assert views["caption"].count("<li>") == len(stored.heads) and views["player"][0] == sr
+    assert f'data-variant="word:{len(stored.words) - 1}"' in views["word_table"]
+    # a failed item and a missing row say why, in one line
+    with pytest.raises(DatasetError, match="broken.wav: not explained"):
+        stored_clip_views(str(results_folder), 1)
+    with pytest.raises(DatasetError, match="no clip number 9"):
+        stored_clip_views(str(results_folder), 8)
 
 
 @pytest.mark.browser

@@ -1,0 +1,182 @@
+"""The page at a phone's width (390 × 844) and a desktop's (1280 × 900), measured in Chromium:
+the sticky player bar, the caption, sideways-scrolling tables, figures within the width, word
+labels that never overlap (a 100-word clip included), and the keyboard.
+
+Screenshots are saved under test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+
+import plotly.io as pio
+import pytest
+
+from tests.app.conftest import HEADS, launch_chromium
+from tests.app.synthetic import synthetic_explanation
+
+pytestmark = pytest.mark.browser
+if os.environ.get("CI"):  # CI installs the test tools: a missing one must fail, not skip
+    import playwright.sync_api as playwright_api
+else:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+
+DONE = "document.querySelector('#status') && document.querySelector('#status').innerText.includes('Done in')"
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+
+# Boxes of the visible word labels of the plot in ``selector`` (those inside the plotting area).
+LABELS_JS = """(selector) => {
+  const plot = document.querySelector(selector + ' .js-plotly-plot') || document.querySelector(selector);
+  const area = plot.querySelector('.draglayer .xy .nsewdrag').getBoundingClientRect();
+  return [...plot.querySelectorAll('.bartext')].map((t) => {
+    const b = t.getBoundingClientRect();
+    return {text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width};
+  }).filter((b) => b.width > 0 && b.left >= area.left - 1 && b.right <= area.right + 1);
+}"""
+BOX_JS = """(selector) => { const e = document.querySelector(selector); if (!e) return null;
+  const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+  width: b.width, height: b.height}; }"""
+
+
+# "<view> <variant>" of a clickable element: which view it belongs to and what it plays.
+WHERE_JS = """(e) => { const view = e.closest('#transcript-view, #word-table, #paraling-table, #waveform, #heatmaps');
+  return (view ? view.id : '') + ' ' + (e.dataset ? e.dataset.variant : undefined); }"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+
+
+def intersect(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.fixture()
+def page(tmp_path):
+    with playwright_api.sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile")
+        yield context.pages[0]
+        context.close()
+
+
+def explained_page(page, app_url, clip_files, size: str):
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    page.locator("#heads textarea, #heads input").first.fill(HEADS)
+    page.wait_for_timeout(800)
+    page.click("#explain")
+    page.wait_for_function(DONE, timeout=120_000)
+    page.wait_for_selector("#heatmaps .js-plotly-plot .hm", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_results_fit_the_screen(page, app_url, clip_files, artifacts, size):
+    width, height = SIZES[size]
+    explained_page(page, app_url, clip_files, size)
+    # scrolled down to the tables: the player bar stays on top and takes at most a fifth of the screen
+    page.evaluate("window.scrollTo(0, document.querySelector('#word-table').getBoundingClientRect().top + scrollY - 200)")
+    page.wait_for_timeout(300)
+    bar, caption = page.evaluate(BOX_JS, "#player-bar"), page.evaluate(BOX_JS, "#caption")
+    assert abs(bar["top"]) <= 1 and bar["height"] <= 0.2 * height, bar
+    # the caption lies inside the bar, a readable width (not a word per line)
+    assert bar["top"] - 1 <= caption["top"] and caption["bottom"] <= bar["bottom"] + 1, (caption, bar)
+    assert caption["width"] >= 300
+    page.screenshot(path=artifacts / f"app_layout_{size}.png")
+    # nothing wider than the screen: figures fit, the page does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for plot in page.evaluate("[...document.querySelectorAll('#results .js-plotly-plot')].map("
+                              "p => p.getBoundingClientRect().right)"):
+        assert plot <= width
+    # tables wider than the screen scroll in their own box, and their last column can be reached
+    for selector in ("#word-table .sx-scroll", "#paraling-table .sx-scroll"):
+        page.evaluate(f"document.querySelector('{selector}').scrollIntoView({{block: 'center'}})")
+        scroll, client = page.evaluate(f"[document.querySelector('{selector}').scrollWidth, "
+                                       f"document.querySelector('{selector}').clientWidth]")
+        assert page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).overflowX") == "auto"
+        if size == "phone":
+            assert scroll > client  # three heads do not fit 390 px: the table scrolls
+        page.evaluate(f"document.querySelector('{selector}').scrollLeft = 10000")
+        last = page.evaluate(BOX_JS, f"{selector} th:last-child")
+        assert last["right"] <= width and last["left"] >= 0
+        hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent",
+                            [(last["left"] + last["right"]) / 2, (last["top"] + last["bottom"]) / 2])
+        assert hit == "location"  # visible, not hidden under something else
+    # word labels never overlap; the head menu does not cover the title
+    labels = page.evaluate(LABELS_JS, "#waveform")
+    assert labels and not overlapping(labels)
+    title = page.evaluate(BOX_JS, "#waveform .gtitle")
+    menu = page.evaluate(BOX_JS, "#waveform .updatemenu-container .updatemenu-header")
+    assert title and menu and not intersect(title, menu), (title, menu)
+
+
+def test_examples_are_in_view_when_the_page_opens(page, app_url):
+    page.goto(app_url)
+    page.wait_for_selector("#explain")
+    table = page.evaluate(BOX_JS, "#tab-clip .table-wrap")
+    assert table["bottom"] <= 900
+    assert page.evaluate("document.querySelector('#tab-clip .table-wrap').innerText").count(".wav") == 4
+
+
+def test_every_word_cell_and_level_is_reached_with_tab_and_played_with_enter(page, app_url, clip_files):
+    explained_page(page, app_url, clip_files, "desktop")
+    expected = set(page.evaluate("[...document.querySelectorAll('#results [data-variant]')].map(e => e.dataset.variant)"))
+    targets = page.evaluate(f"[...document.querySelectorAll('#results [data-variant]')].map({WHERE_JS})")
+    heatmap_levels = {t.split(" ", 1)[1] for t in targets if t.startswith("heatmaps")}
+    assert len(heatmap_levels) >= 6 * 3  # every property's levels have keyboard buttons
+    page.focus("#waveform .sx-key[data-variant='word:0']")  # the first mark of the results
+    reached = set()
+    for _ in range(len(targets) + 60):
+        active = page.evaluate(f"({WHERE_JS})(document.activeElement)")
+        if not active.endswith("undefined"):
+            reached.add(active)
+        page.keyboard.press("Tab")
+    assert reached >= set(targets)
+    assert expected == {t.split(" ", 1)[1] for t in reached}
+    # Enter plays: a transcript word, a table cell and a heatmap level
+    for selector, variant in (("#transcript-view [data-variant='word:1']", "word:1"),
+                              ("#paraling-table td[data-variant]", None),
+                              ("#heatmaps .sx-key[data-variant='noise:10']", "noise:10")):
+        element = page.locator(selector).first
+        variant = variant or element.get_attribute("data-variant")
+        element.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#caption [data-playing='{variant}']", timeout=20_000)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_hundred_word_clip_stays_readable(page, artifacts, tmp_path, size):
+    from app import PAGE_JS
+    from speechxai_core.viz import waveform_figure
+
+    explanation, samples = synthetic_explanation(100)
+    figure = waveform_figure(explanation, samples)
+    html = tmp_path / "waveform.html"
+    html.write_text("<html><head><meta charset='utf-8'></head><body><div id='plot'>"
+                    + pio.to_html(figure, full_html=False, include_plotlyjs=True, config={"responsive": True})
+                    + "</div></body></html>", encoding="utf-8")
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
+    page.goto(html.as_uri())
+    page.evaluate(PAGE_JS)  # as in the app: the window fits the width, plot marks get keyboard buttons
+    page.wait_for_timeout(1000)
+    assert page.locator("#plot .rangeslider-container").count() == 1
+    labels = page.evaluate(LABELS_JS, "#plot")
+    assert len(labels) >= 4 and not overlapping(labels), labels
+    words = [word.word for word in explanation.words]
+    assert all(label["text"] in words for label in labels)
+    shown = page.evaluate("document.querySelector('#plot .js-plotly-plot')._fullLayout.xaxis.range")
+    assert shown[1] < explanation.audio["duration"] / 2  # opened on a window, not all 100 words
+    page.screenshot(path=artifacts / f"waveform_100_words_{size}.png")
+    # further along the clip (as after dragging the slider) the labels there show, still apart
+    page.evaluate("window.Plotly.relayout(document.querySelector('#plot .js-plotly-plot'), "
+                  "{'xaxis.range': [20, 20 + %f]})" % (shown[1] - shown[0]))
+    page.wait_for_timeout(500)
+    moved = page.evaluate(LABELS_JS, "#plot")
+    assert len(moved) >= 4 and not overlapping(moved) and [b["text"] for b in moved] != [b["text"] for b in labels]
+    # every word, labelled or not, names itself on hover and to the keyboard
+    keys = page.evaluate("[...document.querySelectorAll('#plot .sx-key')].map(k => k.getAttribute('aria-label'))")
+    assert len(keys) >= len(moved) and all(key.startswith("play ") for key in keys)
+    assert [text.split("<br>")[0] for text in figure.data[0].hovertext] == [f"<b>{w}</b>" for w in words]
