@@ -33,9 +33,9 @@ from speechxai_core.serving.session import Session
 from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
-    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, variant_choices, waveform_figure,
-    word_table_html,
+    heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices,
 )
+from speechxai_core.viz.methods import method_choices, shown_method, word_views
 from speechxai_core.viz.style import PROPERTY_TITLES, escape
 
 log = logging.getLogger("speechxai.app")
@@ -218,7 +218,8 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
+           "method_view", "interactions")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
@@ -256,7 +257,8 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    views = {"status": status_html(*snapshot_message(update, started))} | result_views(current)
+    views = {"status": status_html(*snapshot_message(update, started))} | result_views(
+        current, (request.methods or ["loo"])[0])
     if first:
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
@@ -271,15 +273,18 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
     return views
 
 
-def result_views(current: Session) -> dict:
-    """The views of one result that every snapshot redraws (keyed by output name)."""
+def result_views(current: Session, method: str | None = None) -> dict:
+    """The views of one result that every snapshot redraws (keyed by output name); the word views
+    show ``method`` when the result has it, else its first word method."""
     explanation = current.explanation
+    shown = shown_method(explanation, method)
     return {
         "session": current,
         "prediction": prediction_html(explanation),
-        "waveform": waveform_figure(explanation, current.clip.samples),
-        "transcript_view": transcript_html(explanation),
-        "word_table": word_table_html(explanation),
+        **word_views(explanation, current.clip.samples, shown),
+        "method_view": gr.update(choices=method_choices(explanation.word_methods) or method_choices(["loo"]),
+                                 value=shown),
+        "interactions": interaction_figure(explanation),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),
@@ -296,6 +301,14 @@ def stored_clip_views(folder: str, index: int) -> dict:
         "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
         "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
     }
+
+
+def show_method(current: Session | None, method: str) -> tuple:
+    """Event: the method selector changed; waveform, transcript and word table follow it."""
+    if current is None or not method:
+        return gr.skip(), gr.skip(), gr.skip()
+    views = word_views(current.explanation, current.clip.samples, method)
+    return views["waveform"], views["transcript_view"], views["word_table"]
 
 
 def play_variant(current: Session | None, variant: str) -> tuple:
@@ -327,14 +340,14 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
-            properties, grid, aligner, start, end, page: gr.Request, progress=gr.Progress()):
+            properties, grid, aligner, start, end, word_methods, repeats, page: gr.Request, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
         if not current.claim(audio or ""):
             return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
-                                 start, end)
+                                 start, end, list(word_methods or ["loo"]), int(repeats or 1))
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -351,12 +364,12 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
                     pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
-                    end=None) -> dict:
+                    end=None, word_methods=None, repeats=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto", start, end)
+                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1))
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
@@ -402,6 +415,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                           value=list(PROPERTIES), label="Paralinguistic properties")
                             aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
                                                   label="Aligner (when no word timings are given)")
+                            word_methods = gr.CheckboxGroup(method_choices(), value=["loo"], elem_id="word-methods",
+                                                            label=f"Word methods (each run only when estimated under "
+                                                                  f"{limits.max_method_s:g} s)")
+                            repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
+                                                label="Repeats: independent draws of noise and room (mean ± std)")
                             with gr.Row():
                                 start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
                                 end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
@@ -418,13 +436,18 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                         player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
                                           scale=1)
                         caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
-                    gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
-                                "red, the word supported the explained class; blue, it worked against it. "
-                                "Click a word to hear the clip with that word masked.")
+                    gr.Markdown("### Which words mattered\nLeave-one-out: attribution of a word = p(target) − "
+                                "p(target | word masked); the other word methods (chosen under Options) are shown here "
+                                "too. Red, the word supported the explained class; blue, it worked against it. "
+                                "Click a word to hear the clip with that word masked, an interaction cell to hear both "
+                                "words masked.")
+                    method_view = gr.Radio(method_choices(["loo"]), value="loo", label="Word method shown",
+                                           elem_id="method-view")
                     waveform = gr.Plot(show_label=False, elem_id="waveform")
                     with gr.Row(elem_id="results-words"):
                         transcript_view = gr.HTML(elem_id="transcript-view")
                         word_table = gr.HTML(elem_id="word-table")
+                    interactions = gr.Plot(show_label=False, elem_id="interactions")
                     gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
                                 "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
                                 "level with the largest effect).")
@@ -437,9 +460,9 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, start, end]
+                  aligner, start, end, word_methods, repeats]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, targets, downloads]
+                   heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
         explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
         audio.input(new_clip, [audio, current_clip, clip_changes],
@@ -454,6 +477,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
+        method_view.input(show_method, [session, method_view], [waveform, transcript_view, word_table],
+                          api_visibility="private", concurrency_limit=None)
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")

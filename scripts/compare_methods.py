@@ -67,7 +67,7 @@ def _mean(values) -> float:
 
 
 def table(results: list[dict], methods: list[str], heads: list[str]) -> str:
-    lines = [f"{len(results)} clips.", "",
+    lines = [f"{len(results)} clip{'' if len(results) == 1 else 's'}.", "",
              "| head | method | comprehensiveness ↑ | sufficiency ↓ | plausibility ↑ | s / clip |",
              "|---|---|---|---|---|---|"]
     for head in heads:

@@ -22,6 +22,7 @@ WARNING_CODES = (
     "silent_clip",            # the clip is (almost) digital silence
     "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed
     "timing_guessed",         # words whose times are estimates, not an alignment
+    "method_skipped",         # a method estimated to take longer than the time limit was not run
 )
 
 
@@ -66,6 +67,7 @@ class Explanation:
     ``method_details[method]`` holds a method's diagnostics (fit, standard errors, what was
     attributed); ``word_interactions[head]`` the pairwise Shapley interactions of the top words.
     ``paralinguistic_std`` / ``paralinguistic_drops_std`` are standard deviations over repeats.
+    ``clip_samples`` (set by ``explain``, never serialised) lets a notebook display play the clip.
     """
 
     audio: dict
@@ -101,6 +103,12 @@ class Explanation:
     @property
     def head_names(self) -> list[str]:
         return [head.name for head in self.heads]
+
+    def _repr_html_(self) -> str:
+        """Rich display in Jupyter: waveform with word shading, tables, heatmaps, audio players."""
+        from .viz.notebook import notebook_html
+
+        return notebook_html(self)
 
     @property
     def word_methods(self) -> list[str]:

@@ -127,3 +127,15 @@ def test_spectrogram_front_end_is_attributed_on_its_input_features():
 def test_callables_need_a_pytorch_model(three_words):
     with pytest.raises(MethodError, match="needs a PyTorch model"):
         explain((harmonic_tone(seconds=2.0), SR), additive_model([0.1] * 5), words=three_words, methods="gradient")
+
+
+def test_words_after_a_fixed_input_window_are_not_scored():
+    model = load_model("demo")  # a 5 s window: a word at 5.5 s never reaches the network
+    samples = harmonic_tone(seconds=6.0)
+    words = [{"word": "early", "start": 0.5, "end": 1.0}, {"word": "late", "start": 5.5, "end": 5.9}]
+    result = explain((samples, SR), model, words=words, methods="gradient,integrated_gradients",
+                     method_options={"ig_steps": 4})
+    for method in ("gradient", "integrated_gradients"):
+        scores = result.method_scores[method]["object"]
+        assert scores[1] is None and scores[0] is not None and np.isfinite(scores[0])
+    assert "beyond_model_window" in result.warning_codes()

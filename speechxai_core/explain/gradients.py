@@ -14,7 +14,8 @@ Front ends that compute spectrogram features outside the network (Whisper, AST: 
 differentiable) are attributed on the model's input features instead: a word's span is the
 feature frames whose time falls inside it, and means/sums run over those frames and every
 feature bin. ``method_details[name]["input"]`` says which was done (``waveform`` or
-``input_features``). Models that are not PyTorch networks raise :class:`MethodError`.
+``input_features``); words after the end of a fixed input window are not scored (None, as for
+every method: see :mod:`.segment`). Models that are not PyTorch networks raise :class:`MethodError`.
 """
 
 from __future__ import annotations
@@ -81,12 +82,15 @@ def model_input(classifier, samples: np.ndarray, method: str) -> dict:
 
 
 def word_frames(context: Context, frame_seconds: float, frames: int) -> list[tuple[int, int]]:
-    """[lo, hi) input positions of each word (samples or feature frames), at least one each."""
+    """[lo, hi) input positions of each word (samples or feature frames), at least one each;
+    (0, 0) for a word that starts after the model's input ends (a fixed-window front end)."""
     spans = []
     for word in context.words:
-        lo = min(frames - 1, int(math.floor(word.start / frame_seconds + 1e-9)))
-        hi = min(frames, max(lo + 1, int(math.ceil(word.end / frame_seconds - 1e-9))))
-        spans.append((lo, hi))
+        lo = int(math.floor(word.start / frame_seconds + 1e-9))
+        if lo >= frames:
+            spans.append((0, 0))
+            continue
+        spans.append((lo, min(frames, max(lo + 1, int(math.ceil(word.end / frame_seconds - 1e-9))))))
     return spans
 
 
@@ -130,10 +134,10 @@ def word_gradients(context: Context, method: str) -> tuple[dict[str, list[float]
     return table, details
 
 
-def _pool(values: np.ndarray, prepared: dict, context: Context, pool: str) -> list[float]:
+def _pool(values: np.ndarray, prepared: dict, context: Context, pool: str) -> list[float | None]:
     """Mean or sum of ``values`` (the input without its batch axis) over each word's positions."""
     time_axis = prepared["time_axis"] - 1
     values = np.moveaxis(values, time_axis, 0).reshape(values.shape[time_axis], -1)
     spans = word_frames(context, prepared["frame_seconds"], values.shape[0])
     reduce = np.mean if pool == "mean" else np.sum
-    return [float(reduce(values[lo:hi])) for lo, hi in spans]
+    return [float(reduce(values[lo:hi])) if hi > lo else None for lo, hi in spans]

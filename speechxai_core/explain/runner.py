@@ -127,6 +127,7 @@ def iter_explain(
     context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), options, seed,
                       classifier, clip, word_list, tuple(heard_words))
     explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, target_index, segment)
+    explanation.clip_samples = recording.samples
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
@@ -192,6 +193,7 @@ def _within_budget(chosen: list, cost, explanation: Explanation, notify, limit_s
                for m in chosen if limit_s is not None and cost.seconds(m.name) > limit_s}
     kept = [m for m in chosen if m.name not in skipped]
     for name, reason in skipped.items():
+        explanation.warn("method_skipped", f"{name} not run: {reason}")
         if notify:
             notify(f"{name} skipped: {reason}")
     if skipped:

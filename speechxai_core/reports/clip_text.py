@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..explanation import Explanation
 from ..viz.style import METHOD_TITLES
 
+RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (spread over repeats)
+
 
 def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
@@ -30,8 +32,10 @@ def format_explanation(explanation: Explanation) -> str:
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
         lines.append(_row(["property", *heads]))
         for row in explanation.paralinguistic_table():
-            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" + (f" ±{spread[h][row['property']]:.3f}" if spread else "")
-                                                  for h in heads)], width=16 if spread else 11))
+            prop = row["property"]
+            shown = spread if prop in RANDOM_PROPERTIES else {}
+            cells = [f"{row[h]:+.3f}" + (f" ±{shown[h][prop]:.3f}" if shown else "") for h in heads]
+            lines.append(_row([prop, *cells], width=16 if spread else 11))
     return "\n".join(lines)
 
 

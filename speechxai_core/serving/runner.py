@@ -48,6 +48,8 @@ class ExplainRequest:
     aligner: str = "auto"
     start: float | None = None
     end: float | None = None
+    methods: list[str] = field(default_factory=lambda: ["loo"])
+    repeats: int = 1
 
 
 @dataclass
@@ -102,21 +104,24 @@ def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
     classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not is_hosted())
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield clip
-    yield from _snapshots(request, classifier, clip, report)
+    yield from _snapshots(request, classifier, clip, report, limits)
 
 
-def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
-               report: Callable[[int, int], None]) -> Iterator[tuple[Explanation, str]]:
-    """(snapshot, notice) pairs; without words, the properties alone when the core finds none."""
+def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, report: Callable[[int, int], None],
+               limits: Limits = Limits()) -> Iterator[tuple[Explanation, str]]:
+    """(snapshot, notice) pairs; without words, the properties alone when the core finds none.
+    Methods estimated above ``limits.max_method_s`` are not run (a ``method_skipped`` warning)."""
     options = dict(
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,
         stage=getattr(report, "stage", None),
         start=request.start, end=request.end,
         **aligner_option(request.aligner),
     )
-    methods = ["loo"] + (["paraling"] if request.properties else [])
+    word_methods = [m for m in (request.methods or ["loo"]) if m != "paraling"] or ["loo"]
+    methods = word_methods + (["paraling"] if request.properties else [])
     words = request.words_file or None
     transcript = request.transcript.strip() or None
     fallback = ""

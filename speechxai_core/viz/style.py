@@ -30,6 +30,11 @@ METHOD_LABELS = {"loo": "Leave-one-out", "lime": "LIME", "shapley": "Shapley", "
 ORIGINAL_LEVEL_LABEL = {"pitch": "0 st", "stretch": "×1", "noise": "clean", "reverb": "dry"}
 
 
+def method_scores(explanation: Explanation, method: str) -> dict[str, list[float]]:
+    """{head: word scores} of ``method``; empty when the explanation has none (yet)."""
+    return explanation.scores_for(method) if method in explanation.word_methods else {}
+
+
 def symmetric_range(values) -> float:
     """Half-width of a colour range centred at 0 that holds every value (never 0)."""
     finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]

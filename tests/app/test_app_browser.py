@@ -250,3 +250,25 @@ def test_a_run_for_an_earlier_clip_never_fills_the_page(page, app_url, tmp_path,
     assert all(word.end <= 1.61 for word in explanation.words)
     assert explanation.settings["aligner"]["name"] != "given"
     assert not {"newspaper", "washroom", "volume"} & {word.word.lower().strip(".,") for word in explanation.words}
+def test_choose_word_methods_switch_the_view_and_play_a_coalition(page, app_url, clip_files, artifacts):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    page.get_by_text("Options").click()
+    for label in ("Shapley", "LIME"):
+        page.locator("#word-methods label", has_text=label).click()
+    page.click("#explain")
+    page.wait_for_selector("#interactions .js-plotly-plot .hm", timeout=120_000)
+    page.wait_for_function(DONE, timeout=120_000)
+    explanation = current_explanation(page)
+    assert explanation.word_methods == ["loo", "shapley", "lime"]
+    assert page.locator("#word-table table").get_attribute("data-method") == "loo"
+    page.locator("#method-view label", has_text="LIME").click()
+    page.wait_for_selector("#word-table table[data-method='lime']", timeout=20_000)
+    assert "fit R²" in page.inner_text("#word-table")
+    page.screenshot(path=artifacts / "app_methods.png", full_page=True)
+    # an interaction cell (row "turn", column "on", head action) plays both words masked
+    x, y = page.evaluate(POINT_JS, ["#interactions", 0, 1, 0])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "words:0+1"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "words:0+1")))

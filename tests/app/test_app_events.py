@@ -255,3 +255,33 @@ def test_notice_when_windows_stand_in_for_words(streamed):
     assert explanation.warning_codes() == ["alignment_fallback"]
     notice = warnings_notice(explanation)
     assert "no speech recognised" in notice and "0.25 s" in notice
+
+
+def test_word_methods_selector_interactions_and_coalition_playback(model_dir, clip_files, workspace):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=["noise"],
+                             methods=["shapley", "loo", "lime"], repeats=2)
+    views = list(app.run_views(request, Limits(), workspace))[-1]
+    explanation = views["session"].explanation
+    assert explanation.word_methods == ["loo", "shapley", "lime"] and explanation.settings["repeats"] == 2
+    assert views["method_view"]["value"] == "shapley"
+    assert [name for _, name in views["method_view"]["choices"]] == ["loo", "shapley", "lime"]
+    (bars,) = [trace for trace in views["waveform"].data if trace.type == "bar"]
+    np.testing.assert_allclose(bars.marker.color, explanation.method_scores["shapley"]["action"])
+    waveform, transcript, table = app.show_method(views["session"], "lime")
+    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
+    np.testing.assert_allclose(bars.marker.color, explanation.method_scores["lime"]["action"])
+    assert 'data-method="lime"' in table and "fit R²" in table
+    interactions = views["interactions"].data
+    assert [trace.type for trace in interactions] == ["heatmap"] * 3 and interactions[0].customdata[0][1] == "words:0+1"
+    player, caption, picker = app.play_variant(views["session"], "words:0+1")
+    assert player[1].shape == (len(explanation.clip_samples),) and "masked: &quot;turn&quot; + &quot;on&quot;" in caption
+    assert "noise:20@1" in [value for _, value in app.variant_choices(explanation)]
+
+
+def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir, clip_files, workspace):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=[],
+                             methods=["loo", "lime"])
+    views = list(app.run_views(request, Limits(max_method_s=1e-6), workspace))[-1]
+    explanation = views["session"].explanation
+    assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
+    assert "Lime skipped: estimated" in views["status"] and "SPEECHXAI_MAX_METHOD_S" in views["status"]
