@@ -49,3 +49,10 @@ def test_waveform_labels_sit_on_a_twin_axis_and_dense_clips_get_a_slider():
     assert dense.layout.xaxis.rangeslider.visible
     assert dense.layout.xaxis.range[1] < dense_explanation.audio["duration"] / 2
     assert math.isclose(dense.layout.meta["word_pitch"], dense_explanation.audio["duration"] / (DENSE_WORDS + 1))
+
+
+def test_the_terminal_tables_use_the_same_format():
+    from speechxai_core.reports.clip_text import format_explanation
+
+    text = format_explanation(synthetic_explanation(3)[0])
+    assert "-0.000" not in text and re.search(r"turn .* 0\.000 +0\.000 +0\.000$", text, re.M)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..explanation import Explanation
+from ..viz.style import number
 
 
 def format_explanation(explanation: Explanation) -> str:
@@ -14,12 +15,12 @@ def format_explanation(explanation: Explanation) -> str:
         lines += ["", "word attribution  p(target) - p(target | word masked)"]
         lines.append(_row(["word", "start", "end", *heads]))
         for row in explanation.word_table():
-            lines.append(_row([row["word"], f"{row['start']:.2f}", f"{row['end']:.2f}", *(f"{row[h]:+.3f}" for h in heads)]))
+            lines.append(_row([row["word"], f"{row['start']:.2f}", f"{row['end']:.2f}", *(number(row[h], signed=True) for h in heads)]))
     if explanation.paralinguistic:
         lines += ["", "paralinguistic attribution  mean drop over levels"]
         lines.append(_row(["property", *heads]))
         for row in explanation.paralinguistic_table():
-            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" for h in heads)]))
+            lines.append(_row([row["property"], *(number(row[h], signed=True) for h in heads)]))
     return "\n".join(lines)
 
 
