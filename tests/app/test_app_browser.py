@@ -181,6 +181,7 @@ def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, t
     page.goto(report.as_uri())
     page.wait_for_selector(".js-plotly-plot .hm", timeout=20_000)
     assert page.locator(".js-plotly-plot").count() == 2
-    assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() == 1
+    # six heatmaps; the waveform's word spans and, on their twin axis, the word labels
+    assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() == 2
     assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(1.6, abs=0.01)
     page.screenshot(path=artifacts / "report.png", full_page=True)
