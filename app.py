@@ -19,18 +19,23 @@ from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
 from speechxai_core.perturb.variants import PROPERTIES
+from speechxai_core.serving.current_clip import CurrentClip
 from speechxai_core.serving.downloads import write_downloads
+from speechxai_core.serving.errors import user_message
 from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
+from speechxai_core.serving.hosting import server_name
 from speechxai_core.serving.limits import Limits
+from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
+from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
-    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, variant_choices, waveform_figure,
-    word_table_html,
+    heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices,
 )
+from speechxai_core.viz.methods import method_choices, shown_method, word_views
 from speechxai_core.viz.style import PROPERTY_TITLES, escape
 
 log = logging.getLogger("speechxai.app")
@@ -175,11 +180,19 @@ def heads_hint(model: str) -> dict:
     return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def forget_filled_transcript(transcript: str, filled: str) -> tuple:
-    """Event: a new clip clears the transcript box if it still holds the words found for the last clip."""
-    if filled and (transcript or "").strip() == filled:
-        return "", ""
-    return gr.skip(), gr.skip()
+def new_clip(audio: str | None, current: CurrentClip, changes: int) -> tuple:
+    """Event: a clip was uploaded, recorded or removed. The transcript, word timings, segment and results
+    of the previous clip go with it (and ``changes`` counts up); words typed before any clip stay for this one."""
+    if not current.replace(audio):
+        return (gr.skip(),) * 8
+    return "", None, "", gr.update(visible=False), None, None, None, changes + 1
+
+
+def example_clip(audio: str | None, current: CurrentClip, changes: int) -> tuple:
+    """Event: an example was chosen; it brings its own word timings, so only the transcript, segment and
+    results go."""
+    current.replace(audio)
+    return "", "", gr.update(visible=False), None, None, None, changes + 1
 
 
 def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
@@ -205,16 +218,17 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
-           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "filled_transcript", "targets",
-           "downloads")
+           "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
+           "method_view", "interactions")
 
 
-def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None) -> Iterator[dict]:
+def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
+              session: str | None = None) -> Iterator[dict]:
     """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``); progress reports
     update the status line and call ``progress(done, total)``.
 
     Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
-    the views keep the previous result.
+    the views keep the previous result. Downloads go to ``session``'s workspace folder.
     """
     started = time.monotonic()
     yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
@@ -227,46 +241,50 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                     progress(*update.progress)
                 yield {"status": status_html(*message, progress=update.progress)}
             elif update.explanation is None:
-                message = (f"Scoring {update.clip.duration:.1f} s of audio…", "info")
+                message = (update.stage or f"Preparing {update.clip.duration:.1f} s of audio…", "info")
                 yield {"status": status_html(*message)}
             else:
                 message = snapshot_message(update, started)
-                yield snapshot_views(update, request, workspace, first=not shown, started=started)
+                yield snapshot_views(update, request, workspace, first=not shown, started=started, session=session)
                 shown = True
-    except (SpeechXAIError, ValueError) as exc:
-        yield {"status": status_html(str(exc), "error"), "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
-        log.exception("explanation failed")
-        message = f"Internal error: {type(exc).__name__}: {exc}"
+        message = user_message(exc, "explain")
         yield {"status": status_html(message, "error"), "error": message}
 
 
 def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace, first: bool,
-                   started: float) -> dict:
+                   started: float, session: str | None = None) -> dict:
     """Every view of one snapshot; the first also loads the original into the player."""
     explanation = update.explanation
     current = Session(explanation, update.clip)
-    views = {"status": status_html(*snapshot_message(update, started))} | result_views(current)
+    views = {"status": status_html(*snapshot_message(update, started))} | result_views(
+        current, (request.methods or ["loo"])[0])
     if first:
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
-        if not request.transcript.strip() and explanation.words and not update.notice:
-            views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
+        if not request.transcript.strip() and explanation.words and \
+                "alignment_fallback" not in explanation.warning_codes():
+            views["transcript"] = " ".join(word.word for word in explanation.words)
     if explanation.complete:
-        views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
+        folder = workspace.new_folder(session)
+        views["downloads"] = write_downloads(explanation, update.clip.samples, folder)
+        workspace.prune(keep=folder)
     return views
 
 
-def result_views(current: Session) -> dict:
-    """The views of one result that every snapshot redraws (keyed by output name)."""
+def result_views(current: Session, method: str | None = None) -> dict:
+    """The views of one result that every snapshot redraws (keyed by output name); the word views
+    show ``method`` when the result has it, else its first word method."""
     explanation = current.explanation
+    shown = shown_method(explanation, method)
     return {
         "session": current,
         "prediction": prediction_html(explanation),
-        "waveform": waveform_figure(explanation, current.clip.samples),
-        "transcript_view": transcript_html(explanation),
-        "word_table": word_table_html(explanation),
+        **word_views(explanation, current.clip.samples, shown),
+        "method_view": gr.update(choices=method_choices(explanation.word_methods) or method_choices(["loo"]),
+                                 value=shown),
+        "interactions": interaction_figure(explanation),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),
@@ -283,6 +301,14 @@ def stored_clip_views(folder: str, index: int) -> dict:
         "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
         "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
     }
+
+
+def show_method(current: Session | None, method: str) -> tuple:
+    """Event: the method selector changed; waveform, transcript and word table follow it."""
+    if current is None or not method:
+        return gr.skip(), gr.skip(), gr.skip()
+    views = word_views(current.explanation, current.clip.samples, method)
+    return views["waveform"], views["transcript_view"], views["word_table"]
 
 
 def play_variant(current: Session | None, variant: str) -> tuple:
@@ -305,21 +331,28 @@ def explain_json(request: ExplainRequest, limits: Limits) -> dict:
 
 
 def build_app(limits: Limits | None = None, default_model: str | None = None,
-              examples_dir: str | Path = EXAMPLES_DIR) -> gr.Blocks:
-    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected."""
+              examples_dir: str | Path = EXAMPLES_DIR, workspace: Workspace | None = None) -> gr.Blocks:
+    """The page; ``default_model`` (else $SPEECHXAI_DEFAULT_MODEL, else ``demo``) is preselected.
+    The app's files go to ``workspace`` (a new one by default)."""
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
-    workspace = Workspace()
+    workspace = workspace or Workspace(limits.file_max_age_s, limits.workspace_max_mb)
 
     @gpu_task
-    def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-            aligner, progress=gr.Progress()):
-        """Event: stream the explanation into every view, word level first, then property by property."""
+    def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
+            properties, grid, aligner, start, end, word_methods, repeats, page: gr.Request, progress=gr.Progress()):
+        """Event: stream the explanation into every view, word level first, then property by property,
+        for as long as its clip is the page's current one."""
+        if not current.claim(audio or ""):
+            return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
-                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto")
+                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
+                                 start, end, list(word_methods or ["loo"]), int(repeats or 1))
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
-                (done, total), desc="Scoring variants", unit="variants")):
+                (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
+            if not current.is_current(audio or ""):
+                return  # another clip was given meanwhile: nothing of this run belongs on the page
             if "error" in views:
                 gr.Warning(views.pop("error"))
             yield {components[name]: value for name, value in views.items()}
@@ -330,102 +363,133 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
-                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None) -> dict:
+                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
+                    end=None, word_methods=None, repeats=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto")
+                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1))
         try:
             return explain_json(request, limits)
-        except (SpeechXAIError, ValueError) as exc:
-            raise gr.Error(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+            raise gr.Error(user_message(exc, "explain (API)"), print_exception=False) from None
 
-    with gr.Blocks(title="SpeechXAI", delete_cache=(1800, 3600)) as demo:
-        session = gr.State(None, time_to_live=3600)
-        filled_transcript = gr.State("")
+    def end_session(page: gr.Request) -> None:
+        """Event: the page was closed; its files go."""
+        workspace.drop_session(page.session_hash)
+
+    age = max(1, int(limits.file_max_age_s))
+    with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
+        session = gr.State(None, time_to_live=age)
+        current_clip = gr.State(CurrentClip())  # copied, empty, for each page session
+        clip_changes = gr.State(0)
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
-        with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip"):
-            with gr.Row():
-                with gr.Column(scale=1):
-                    audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
-                    transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
-                                            placeholder="Left empty, the words are found automatically; correct them "
-                                                        "here and run again.")
-                    words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
-                                         file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
-                with gr.Column(scale=1):
-                    model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
-                                        label="Model: a preset, a hub id or a local folder")
-                    heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
-                                       placeholder=resolve(default_model).heads or "one head with all classes")
-                    with gr.Accordion("Options", open=False):
-                        targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
-                                             placeholder="default: the predicted class · e.g. object=lights")
-                        with gr.Row():
-                            mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
-                            grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
-                        with gr.Row():
-                            pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
-                            pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
-                        properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
-                                                      value=list(PROPERTIES), label="Paralinguistic properties")
-                        aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
-                                              label="Aligner (when no word timings are given)")
-                    explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
-                    status = gr.HTML(elem_id="status")
-                    examples = find_examples(examples_dir)
-                    if examples:  # beside the inputs, so that they are in view when the page opens
-                        gr.Examples([[wav, timings] for wav, timings in examples], inputs=[audio, words_file],
-                                    label="Example clips")
-            with gr.Column(visible=False, elem_id="results") as results:
-                prediction = gr.HTML(elem_id="prediction")
-                with gr.Row(elem_id="player-bar"):
-                    picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
-                    player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
-                                      scale=1)
-                    caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
-                gr.Markdown("### Which words mattered\nAttribution of a word = p(target) − p(target | word masked): "
-                            "red, the word supported the explained class; blue, it worked against it. "
-                            "Click a word to hear the clip with that word masked.")
-                waveform = gr.Plot(show_label=False, elem_id="waveform")
-                with gr.Row(elem_id="results-words"):
-                    transcript_view = gr.HTML(elem_id="transcript-view")
-                    word_table = gr.HTML(elem_id="word-table")
-                gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
-                            "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
-                            "level with the largest effect).")
-                paraling_table = gr.HTML(elem_id="paraling-table")
-                heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
-                downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
-                                    file_count="multiple", interactive=False, elem_id="downloads")
-            api_result = gr.JSON(visible=False)
-            api_button = gr.Button(visible=False)
-        clip_list, opened_folder = dataset_tab(model, heads)
+        with gr.Tabs():
+            with gr.Tab("Explain a clip", id="clip", elem_id="tab-clip"):
+                with gr.Row():
+                    with gr.Column(scale=1):
+                        audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
+                        transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
+                                                placeholder="Left empty, the words are found automatically; correct them "
+                                                            "here and run again.")
+                        words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
+                                             file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
+                    with gr.Column(scale=1):
+                        model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
+                                            label="Model: a preset, a hub id or a local folder")
+                        heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
+                                           placeholder=resolve(default_model).heads or "one head with all classes")
+                        with gr.Accordion("Options", open=False):
+                            targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
+                                                 placeholder="default: the predicted class · e.g. object=lights")
+                            with gr.Row():
+                                mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
+                                grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
+                            with gr.Row():
+                                pad_before = gr.Slider(0, 200, value=0, step=10, label="Mask padding before (ms)")
+                                pad_after = gr.Slider(0, 200, value=0, step=10, label="Mask padding after (ms)")
+                            properties = gr.CheckboxGroup([(PROPERTY_TITLES[p], p) for p in PROPERTIES],
+                                                          value=list(PROPERTIES), label="Paralinguistic properties")
+                            aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
+                                                  label="Aligner (when no word timings are given)")
+                            word_methods = gr.CheckboxGroup(method_choices(), value=["loo"], elem_id="word-methods",
+                                                            label=f"Word methods (each run only when estimated under "
+                                                                  f"{limits.max_method_s:g} s)")
+                            repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
+                                                label="Repeats: independent draws of noise and room (mean ± std)")
+                            with gr.Row():
+                                start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
+                                end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
+                        explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
+                        status = gr.HTML(elem_id="status")
+                        examples = find_examples(examples_dir)
+                        # beside the inputs, so that they are in view when the page opens
+                        example_list = gr.Examples([[wav, timings] for wav, timings in examples],
+                                                   inputs=[audio, words_file], label="Example clips") if examples else None
+                with gr.Column(visible=False, elem_id="results") as results:
+                    prediction = gr.HTML(elem_id="prediction")
+                    with gr.Row(elem_id="player-bar"):
+                        picker = gr.Dropdown([], label="Play a scored variant", elem_id="picker", scale=1)
+                        player = gr.Audio(label="Player", type="numpy", interactive=False, autoplay=True, elem_id="player",
+                                          scale=1)
+                        caption = gr.HTML(elem_id="caption", js_on_load=BRIDGE_JS, scale=2)
+                    gr.Markdown("### Which words mattered\nLeave-one-out: attribution of a word = p(target) − "
+                                "p(target | word masked); the other word methods (chosen under Options) are shown here "
+                                "too. Red, the word supported the explained class; blue, it worked against it. "
+                                "Click a word to hear the clip with that word masked, an interaction cell to hear both "
+                                "words masked.")
+                    method_view = gr.Radio(method_choices(["loo"]), value="loo", label="Word method shown",
+                                           elem_id="method-view")
+                    waveform = gr.Plot(show_label=False, elem_id="waveform")
+                    with gr.Row(elem_id="results-words"):
+                        transcript_view = gr.HTML(elem_id="transcript-view")
+                        word_table = gr.HTML(elem_id="word-table")
+                    interactions = gr.Plot(show_label=False, elem_id="interactions")
+                    gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
+                                "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
+                                "level with the largest effect).")
+                    paraling_table = gr.HTML(elem_id="paraling-table")
+                    heatmaps = gr.Plot(show_label=False, elem_id="heatmaps")
+                    downloads = gr.File(label="Downloads: explanation JSON, CSV tables, HTML report",
+                                        file_count="multiple", interactive=False, elem_id="downloads")
+                api_result = gr.JSON(visible=False)
+                api_button = gr.Button(visible=False)
+            clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner]
+                  aligner, start, end, word_methods, repeats]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, filled_transcript, targets, downloads]
-        explain_button.click(run, inputs, outputs, api_visibility="private")
+                   heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
+        explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
-        audio.input(forget_filled_transcript, [transcript, filled_transcript], [transcript, filled_transcript],
+        audio.input(new_clip, [audio, current_clip, clip_changes],
+                    [transcript, words_file, status, results, session, start, end, clip_changes],
                     api_visibility="private", concurrency_limit=None)
+        if example_list is not None:
+            example_list.load_input_event.then(example_clip, [audio, current_clip, clip_changes],
+                                               [transcript, status, results, session, start, end, clip_changes],
+                                               api_visibility="private", concurrency_limit=None)
+        # another clip stops the page's running explanation (whose late updates the run drops itself)
+        clip_changes.change(None, cancels=[explained], api_visibility="private")
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
+        method_view.input(show_method, [session, method_view], [waveform, transcript_view, word_table],
+                          api_visibility="private", concurrency_limit=None)
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)
         api_button.click(explain_api, inputs, api_result, api_name="explain")
+        demo.unload(end_session)
 
         def open_stored_clip(folder: str, event: gr.SelectData):
             """Event: a row of the Dataset tab's clip list opens that clip here."""
             try:
                 views = stored_clip_views(folder, event.index[0])
-            except (SpeechXAIError, ValueError, OSError) as exc:
-                raise gr.Error(str(exc)) from None
+            except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+                raise gr.Error(user_message(exc, "open a stored clip"), print_exception=False) from None
             components = dict(zip(OUTPUTS, outputs))
             return {components[name]: value for name, value in views.items()}
 
@@ -439,22 +503,26 @@ def open_results(folder: str) -> tuple:
     then the folder, for opening its clips)."""
     try:
         view = load_summary(allowed_results_folder(folder))
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "open results folder"), print_exception=False) from None
     return (*view.outputs(), str(view.folder))
 
 
-def explain_clips(files: list[str] | None, model: str, heads: str, progress=gr.Progress()) -> tuple:
-    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) and summarise."""
+def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Workspace, session: str | None,
+                  progress=None) -> tuple:
+    """Event: explain a few uploaded clips (with NAME.txt / NAME.words.json beside them) into ``session``'s
+    workspace folder and summarise them."""
+    report = None if progress is None else lambda done, total, _: progress(
+        (done, total), desc="Explaining clips", unit="clips")
     try:
-        view = run_small_dataset(files or [], model or "demo", heads=heads or None, progress=lambda done, total, _: (
-            progress((done, total), desc="Explaining clips", unit="clips")))
-    except (SpeechXAIError, ValueError, OSError) as exc:
-        raise gr.Error(str(exc)) from None
+        view = run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
+                                 heads=heads or None, progress=report)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
     return (*view.outputs(), str(view.folder))
 
 
-def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> tuple[gr.Dataframe, gr.State]:
+def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> tuple[gr.Dataframe, gr.State]:
     """The Dataset tab: global word, property and faithfulness views of many clips, and the list of
     clips (returned with the opened folder, for the event that opens a clip in the first tab)."""
     with gr.Tab("Dataset", id="dataset", elem_id="tab-dataset"):
@@ -480,8 +548,12 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox) -> tuple[gr.Dataframe, gr
                                       ("errors", "Failed items"))]
         report = gr.File(label="HTML report", interactive=False, elem_id="dataset-report")
         outputs = [status, words_plot, paraling_plot, faith_plot, clips, *tables, report, opened]
+
+        def explain_uploads(files, model, heads, page: gr.Request, progress=gr.Progress()):
+            return explain_clips(files, model, heads, workspace, page.session_hash, progress)
+
         open_button.click(open_results, folder, outputs, api_visibility="private")
-        run_button.click(explain_clips, [files, model, heads], outputs, api_visibility="private")
+        run_button.click(explain_uploads, [files, model, heads], outputs, api_visibility="private")
     return clips, opened
 
 
@@ -493,12 +565,27 @@ def launch_options(limits: Limits | None = None) -> dict:
 
 
 def main() -> None:
+    """Serve until SIGINT or SIGTERM, then remove every file the app wrote."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop_on_sigterm()
     limits = Limits.from_env()
-    demo = build_app(limits)
+    cache = PrivateCache.create()
+    workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
+    demo = build_app(limits, workspace=workspace)
+    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)),
+                          lambda: cache.prune(limits.file_max_age_s, kept_files(demo)))
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
-    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
-                server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
-                **launch_options(limits))
+    try:
+        demo.launch(server_name=server_name(),
+                    server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),
+                    **launch_options(limits))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+        workspace.cleanup()
+        cache.remove()
+        log.info("stopped; temporary files removed")
 
 
 if __name__ == "__main__":

@@ -207,3 +207,19 @@ def test_unknown_source_offline_is_a_clear_error(tmp_path, monkeypatch):
 def test_options_that_would_fail_every_item_fail_at_once(options, message):
     with pytest.raises(ValueError, match=message):
         RunOptions(**options)
+
+
+def test_word_methods_and_their_options_reach_every_item_and_the_run_settings(tmp_path):
+    manifest = make_manifest(tmp_path, n=2, bad=False, no_words=False)
+    options = RunOptions(methods=("loo", "lime", "shapley"), properties=("noise",), grid="fast", repeats=2,
+                         method_options=(("lime_samples", 30),))
+    explain_dataset(manifest, ModelSpec(energy_window_model()), tmp_path / "out", options)
+    records = list(read_records(tmp_path / "out"))
+    explanation = records[0]["explanation"]
+    assert explanation["method_details"]["lime"]["samples"] == 30 and explanation["settings"]["repeats"] == 2
+    assert len(explanation["method_scores"]["shapley"]["class"]) == 3
+    settings = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert settings["method_options"] == [["lime_samples", 30]] and settings["repeats"] == 2
+    assert "method_options" not in OPTIONS.settings() and "repeats" not in OPTIONS.settings()
+    with pytest.raises(ValueError, match="lime_samples must be at least 2"):
+        RunOptions(method_options=(("lime_samples", 1),))

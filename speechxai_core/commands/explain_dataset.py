@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from .align import add_aligner_options, aligner_options
-from .explain import add_method_options
+from .explain import add_method_options, method_options
 
 
 def register(commands) -> None:
@@ -49,6 +49,7 @@ def run(args) -> int:
         methods=tuple(m.strip() for m in args.methods.split(",") if m.strip()), grid=args.grid,
         properties=tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES,
         mask=args.mask, pad_before_ms=args.pad_before, pad_after_ms=args.pad_after, seed=args.seed,
+        repeats=args.repeats, method_options=changed_method_options(args),
         targets=args.target, max_duration=args.max_duration, faithfulness=not args.no_faithfulness,
         thresholds=args.thresholds, batch_size=args.batch_size, aligner=args.aligner, language=args.language,
         on_align_failure=args.on_align_failure, align_options=tuple(sorted(aligner_options(args).items())),
@@ -74,6 +75,14 @@ def run(args) -> int:
     if args.parquet:
         print(f"wrote {write_parquet(args.out)}")
     return 0
+
+
+def changed_method_options(args) -> tuple[tuple[str, float], ...]:
+    """The method options given on the command line that differ from the defaults (repeats aside)."""
+    from ..explain import MethodOptions
+
+    chosen, default = vars(method_options(args)), vars(MethodOptions())
+    return tuple(sorted((k, v) for k, v in chosen.items() if k != "repeats" and v != default[k]))
 
 
 class ItemProgress:

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 from ..audio import load_audio
 from ..errors import SpeechXAIError
 from ..evaluation.faithfulness import evaluate_explanation, get_thresholds
-from ..explain import explain, get_methods
+from ..explain import MethodOptions, explain, get_methods
 from ..explain.runner import ALIGN_FAILURE_CHOICES
 from ..models import Classifier, load_model, resolve
 from ..perturb.grids import get_grid
@@ -51,12 +51,15 @@ class RunOptions:
     on_align_failure: str = "error"
     align_options: tuple[tuple[str, str | float], ...] = ()
     batch_size: int = 16
+    repeats: int = 1
+    method_options: tuple[tuple[str, float], ...] = ()  # MethodOptions fields that differ from the defaults
 
     def __post_init__(self) -> None:
         """Fail before the first item on options that would fail every item."""
         MaskConfig(self.mask, self.pad_before_ms, self.pad_after_ms)
         get_thresholds(self.thresholds)
         get_methods(self.methods)
+        MethodOptions(**dict(self.method_options))
         get_grid(self.grid).variants(tuple(self.properties))
         if self.on_align_failure not in ALIGN_FAILURE_CHOICES:
             raise ValueError(f"on_align_failure must be one of {', '.join(ALIGN_FAILURE_CHOICES)}")
@@ -65,6 +68,9 @@ class RunOptions:
         """What must match for a resumed run (the batch size does not change results)."""
         data = asdict(self)
         data.pop("batch_size")
+        for key, default in (("repeats", 1), ("method_options", ())):  # older runs resume unchanged
+            if data[key] == default:
+                data.pop(key)
         return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
 
 
@@ -114,7 +120,8 @@ def explain_item(item: Item, index: int, classifier: Classifier, engine: Scoring
             mask=MaskConfig(options.mask, options.pad_before_ms, options.pad_after_ms), grid=options.grid,
             properties=options.properties, seed=options.seed, engine=engine, max_duration=options.max_duration,
             aligner=options.aligner, language=options.language, on_align_failure=options.on_align_failure,
-            align_options=dict(options.align_options),
+            align_options=dict(options.align_options), repeats=options.repeats,
+            method_options=dict(options.method_options),
         )
         faithfulness = None
         if options.faithfulness and result.word_scores:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +52,16 @@ class HFAudioClassifier(Classifier):
         config = self.model.config
         labels = [str(config.id2label.get(i, config.id2label.get(str(i), f"LABEL_{i}"))) for i in range(config.num_labels)]
         self.heads = parse_heads(heads, labels)
+        single = [head.name for head in self.heads if len(head.labels) == 1]
+        if single:
+            raise ModelLoadError(f"model '{source}': head '{single[0]}' has one output, and a softmax over one class "
+                                 "is always 1; give --heads with at least two classes per head, or wrap the model "
+                                 "with CallableClassifier(outputs='probabilities') and a sigmoid")
         self.sampling_rate = int(getattr(self.extractor, "sampling_rate", 16000))
         self.supports_padding = bool(
             getattr(self.extractor, "feature_size", 0) == 1 and getattr(self.extractor, "return_attention_mask", False)
         )
+        self.max_duration = input_window(self.extractor, config)
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         import torch
@@ -74,6 +81,25 @@ class HFAudioClassifier(Classifier):
         return split_probabilities(logits.float().cpu().numpy(), self.heads)
 
 
+def input_window(extractor, config) -> float | None:
+    """Seconds of audio the model sees; None for raw-waveform models (wav2vec2-type) that take any length.
+
+    Whisper-type: the extractor pads or cuts to ``n_samples``, and the encoder has
+    ``max_source_positions`` positions, each two mel hops (conv stride 2): the shorter wins.
+    AST-type: ``max_length`` fbank frames of 10 ms.
+    """
+    sr = float(getattr(extractor, "sampling_rate", 16000))
+    limits = []
+    if getattr(extractor, "n_samples", None):
+        limits.append(extractor.n_samples / sr)
+    positions, hop = getattr(config, "max_source_positions", None), getattr(extractor, "hop_length", None)
+    if positions and hop and getattr(config, "model_type", "") == "whisper":
+        limits.append(positions * 2 * hop / sr)
+    if type(extractor).__name__ == "ASTFeatureExtractor" and getattr(extractor, "max_length", None):
+        limits.append(extractor.max_length * 0.01)
+    return round(min(limits), 4) if limits else None
+
+
 def _load(source: str, trust_remote_code: bool):
     """Local folder, else the local hub cache, else a download (after a quick reachability check)."""
     local = Path(source).expanduser()
@@ -87,8 +113,8 @@ def _load(source: str, trust_remote_code: bool):
         pass
     if offline_mode() or not hub_reachable():
         raise ModelLoadError(
-            f"no network: hub model '{source}' cannot be downloaded and is not in the local cache. "
-            "Use a local model folder (--model path/to/folder) or the bundled demo model (--model demo)."
+            f"no network: hub model '{source}' cannot be downloaded and is not in the local cache; "
+            "use a local model folder or the bundled demo model ('demo')"
         )
     return _from_pretrained(source, source, trust_remote_code, local_only=False, is_local=False)
 
@@ -131,5 +157,10 @@ def _from_pretrained(target: str, source: str, trust_remote_code: bool, local_on
     return extractor, model
 
 
-def _first_line(text: str) -> str:
-    return (text.strip().splitlines() or ["unknown error"])[0][:200]
+def _first_line(text: str, limit: int = 160) -> str:
+    """The first sentence of the first line, cut at a word (with "…") when longer than ``limit``."""
+    line = (text.strip().splitlines() or ["unknown error"])[0].strip()
+    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

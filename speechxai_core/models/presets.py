@@ -63,3 +63,15 @@ def resolve(model: str | None) -> Preset:
     if key in HUB_IDS:
         return HUB_IDS[key]
     return Preset(key, key, None, "en", "")
+
+
+def display_name(source: str) -> str:
+    """What to call a model on screen: a preset by its name, a folder by its own name (never the
+    server path), a hub id as it is."""
+    for preset in PRESETS.values():
+        if source in (preset.name, preset.source):
+            return preset.name
+    path = Path(source).expanduser()
+    if path.is_absolute() or source.startswith(".") or path.exists():
+        return path.resolve().name or source
+    return source

@@ -14,9 +14,11 @@ import numpy as np
 from ..audio import wav_bytes
 from ..explanation import Explanation
 from ..viz import (
-    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, waveform_figure, word_table_html,
+    heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, transcript_html, warnings_html,
+    waveform_figure,
+    word_table_html,
 )
-from ..viz.style import escape
+from ..viz.style import METHOD_LABELS, METHOD_TITLES, escape
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:24px auto;
@@ -29,7 +31,7 @@ pre{background:#f9fafb;padding:8px;font-size:12px;overflow:auto}
 
 def build_report(explanation: Explanation, samples: np.ndarray | None = None) -> str:
     """The report as one HTML string; ``samples`` (the clip as scored) adds the waveform and a player."""
-    sections = [f"<h1>SpeechXAI explanation</h1>{prediction_html(explanation)}"]
+    sections = [f"<h1>SpeechXAI explanation</h1>{prediction_html(explanation)}{warnings_html(explanation)}"]
     if samples is not None:
         audio = base64.b64encode(wav_bytes(samples, explanation.audio["sampling_rate"])).decode("ascii")
         sections.append(f'<audio controls src="data:audio/wav;base64,{audio}"></audio>')
@@ -41,15 +43,22 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
         plotly_included = True
         return html
 
-    if explanation.word_scores:
-        sections.append("<h2>Words</h2><p class='note'>Attribution of a word = p(target) − p(target | word masked)."
-                        " Positive (red): the word supported the class.</p>")
+    for method in explanation.word_methods:
+        title = "Words" if method == "loo" else f"Words — {METHOD_LABELS.get(method, method)}"
+        sections.append(f"<h2>{escape(title)}</h2><p class='note'>{escape(METHOD_TITLES.get(method, method))}. "
+                        "Positive (red): the word supported the class.</p>")
         if samples is not None:
-            sections.append(figure_html(waveform_figure(explanation, samples)))
-        sections.append(transcript_html(explanation) + word_table_html(explanation))
+            sections.append(figure_html(waveform_figure(explanation, samples, method)))
+        sections.append(transcript_html(explanation, method) + word_table_html(explanation, method))
+    if explanation.word_interactions:
+        sections.append("<h2>Word interactions</h2><p class='note'>Shapley interaction index of the top words: "
+                        "positive when two words matter more together than apart.</p>")
+        sections.append(figure_html(interaction_figure(explanation)))
     if explanation.paralinguistic:
+        repeats = explanation.settings.get("repeats", 1)
+        spread = f" ± standard deviation over {repeats} draws of noise and room" if repeats > 1 else ""
         sections.append("<h2>Paralinguistic properties</h2><p class='note'>Attribution of a property = mean drop "
-                        "of p(target) over its levels.</p>")
+                        f"of p(target) over its levels{spread}.</p>")
         sections.append(paralinguistic_table_html(explanation))
         sections.append(figure_html(heatmap_figure(explanation)))
     settings = json.dumps(explanation.settings | {"model": explanation.model}, indent=2)

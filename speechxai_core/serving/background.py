@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Callable, Iterator
 
 Report = Callable[[int, int], None]
@@ -13,11 +14,15 @@ class Cancelled(Exception):
     """Raised inside the worker when the consumer stopped listening."""
 
 
-def in_background(make_items: Callable[[Report], Iterator]) -> Iterator[tuple[str, object]]:
-    """Yield ``("progress", (done, total))`` and ``("item", item)`` events in the order they happen.
+def in_background(make_items: Callable[[Report], Iterator], heartbeat: float | None = None,
+                  ) -> Iterator[tuple[str, object]]:
+    """Yield ``("progress", (done, total))``, ``("stage", text)`` and ``("item", item)`` events in the order
+    they happen.
 
     ``make_items(report)`` returns the generator to run; it calls ``report(done, total)`` as it goes.
     Its exceptions are raised here; closing this iterator stops the worker at its next report.
+    With ``heartbeat`` (seconds), ``("wait", seconds since the last event)`` comes whenever nothing
+    else happened for that long, so a page can show that the work goes on.
     """
     events: queue.Queue = queue.Queue()
     stop = threading.Event()
@@ -26,6 +31,13 @@ def in_background(make_items: Callable[[Report], Iterator]) -> Iterator[tuple[st
         if stop.is_set():
             raise Cancelled()
         events.put(("progress", (done, total)))
+
+    def stage(text: str) -> None:
+        if stop.is_set():
+            raise Cancelled()
+        events.put(("stage", text))
+
+    report.stage = stage  # ``report.stage(text)`` announces a stage: ("stage", text)
 
     def work() -> None:
         try:
@@ -40,8 +52,14 @@ def in_background(make_items: Callable[[Report], Iterator]) -> Iterator[tuple[st
     worker = threading.Thread(target=work, name="speechxai-explain", daemon=True)
     worker.start()
     try:
+        quiet_since = time.monotonic()
         while True:
-            kind, value = events.get()
+            try:
+                kind, value = events.get(timeout=heartbeat)
+            except queue.Empty:
+                yield "wait", time.monotonic() - quiet_since
+                continue
+            quiet_since = time.monotonic()
             if kind == "end":
                 return
             if kind == "error":

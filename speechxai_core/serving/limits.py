@@ -13,18 +13,26 @@ ENV = {
     "max_duration_s": "SPEECHXAI_MAX_DURATION_S",
     "concurrency": "SPEECHXAI_CONCURRENCY",
     "queue_size": "SPEECHXAI_QUEUE_SIZE",
+    "max_method_s": "SPEECHXAI_MAX_METHOD_S",
+    "file_max_age_s": "SPEECHXAI_FILE_MAX_AGE_S",
+    "workspace_max_mb": "SPEECHXAI_WORKSPACE_MAX_MB",
 }
 
 
 @dataclass(frozen=True)
 class Limits:
     """``max_file_mb`` per upload, ``max_duration_s`` per clip, ``concurrency`` explanations at once,
-    ``queue_size`` requests waiting."""
+    ``queue_size`` requests waiting; files the app writes are removed after ``file_max_age_s`` and
+    its workspace (downloads, dataset runs) is kept under ``workspace_max_mb``; a method estimated to take
+    longer than ``max_method_s`` is not run."""
 
     max_file_mb: float = 20.0
     max_duration_s: float = 60.0
     concurrency: int = 2
     queue_size: int = 32
+    max_method_s: float = 120.0
+    file_max_age_s: float = 3600.0
+    workspace_max_mb: float = 500.0
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Limits":

@@ -8,7 +8,9 @@ a notice says why.
 from __future__ import annotations
 
 import inspect
+import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterator
 
 from ..align.words import WordsError
@@ -16,10 +18,16 @@ from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
 from ..explanation import Explanation
 from ..models import Classifier, load_model
+from ..models.presets import display_name
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
+from .hosting import is_hosted
 from .limits import Limits
+from .model_access import allowed_model
+
+#: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
+HEARTBEAT_S = 1.0
 
 
 @dataclass
@@ -38,65 +46,109 @@ class ExplainRequest:
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
     aligner: str = "auto"
+    start: float | None = None
+    end: float | None = None
+    methods: list[str] = field(default_factory=lambda: ["loo"])
+    repeats: int = 1
 
 
 @dataclass
 class Update:
-    """One step of a run: the clip loaded, a progress report (``progress`` = (done, total) variants)
-    or a snapshot (``explanation``); ``notice`` explains a fallback."""
+    """One step of a run: the clip loaded, a stage starting (``stage``: what is being done), a progress
+    report (``progress`` = (done, total) variants) or a snapshot (``explanation``); ``notice`` carries the
+    explanation's warnings."""
 
-    clip: Audio
+    clip: Audio | None  # None until the clip is loaded
     explanation: Explanation | None
     notice: str = ""
     progress: tuple[int, int] | None = None
+    stage: str = ""
 
 
 def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Update]:
-    """Yield the loaded clip first, then progress reports and each snapshot of the explanation
-    (the last one complete). Scoring runs on a worker thread; closing the iterator stops it."""
+    """Yield stage announcements, the loaded clip, then progress reports and each snapshot of the
+    explanation (the last one complete). The work runs on a worker thread (closing the iterator
+    stops it); until variants are counted, a stage that takes long is re-announced every second
+    with its elapsed time."""
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
-    limits.check_file(request.audio)
-    if request.words_file:
-        limits.check_file(request.words_file)
-    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
-    clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
-    yield Update(clip, None)
-    for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
+    for upload, what in ((request.audio, "clip"), (request.words_file, "word-timings file")):
+        if upload and not Path(upload).is_file():
+            raise AudioError(f"the {what} is no longer on the server (uploads are removed after a while); "
+                             "upload it again")
+        if upload:
+            limits.check_file(upload)
+    clip, stage, counting = None, "", False
+    for kind, value in in_background(lambda report: _run(request, limits, report), HEARTBEAT_S):
         if kind == "progress":
+            counting = True
             yield Update(clip, None, progress=value)
+        elif kind == "stage":
+            stage = value
+            yield Update(clip, None, stage=value)
+        elif kind == "wait":
+            if stage and not counting:
+                yield Update(clip, None, stage=f"{stage} ({value:.0f} s)")
+        elif isinstance(value, Audio):
+            clip, stage = value, ""  # loading is over
+            yield Update(clip, None)
         else:
             explanation, notice = value
-            yield Update(clip, explanation, notice)
+            yield Update(clip, without_server_paths(explanation), notice)
 
 
-def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
-               report: Callable[[int, int], None]) -> Iterator[tuple[Explanation, str]]:
-    """(snapshot, notice) pairs; without words, the properties alone when the core finds none."""
+def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
+    """The loaded clip, then (snapshot, notice) pairs."""
+    model = allowed_model(request.model)
+    report.stage(f"Loading model '{model}'…")
+    classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not is_hosted())
+    clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
+    yield clip
+    yield from _snapshots(request, classifier, clip, report, limits)
+
+
+def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, report: Callable[[int, int], None],
+               limits: Limits = Limits()) -> Iterator[tuple[Explanation, str]]:
+    """(snapshot, notice) pairs; without words, the properties alone when the core finds none.
+    Methods estimated above ``limits.max_method_s`` are not run (a ``method_skipped`` warning)."""
     options = dict(
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,
+        stage=getattr(report, "stage", None),
+        start=request.start, end=request.end,
         **aligner_option(request.aligner),
     )
-    methods = ["loo"] + (["paraling"] if request.properties else [])
+    word_methods = [m for m in (request.methods or ["loo"]) if m != "paraling"] or ["loo"]
+    methods = word_methods + (["paraling"] if request.properties else [])
     words = request.words_file or None
     transcript = request.transcript.strip() or None
+    fallback = ""
     try:
         snapshots = iter_explain(clip, classifier, words=words, transcript=transcript, methods=methods, **options)
         first = next(snapshots)
     except WordsError as exc:
         if words or transcript or not request.properties:
             raise
-        notice = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
-                  "the paralinguistic attribution is below.")
+        fallback = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
+                    "the paralinguistic attribution is below.")
         snapshots = iter_explain(clip, classifier, methods=["paraling"], **options)
         first = next(snapshots)
-    else:
-        notice = alignment_notice(first)
-    yield first, notice
-    for snapshot in snapshots:
-        yield snapshot, notice
+    for snapshot in itertools.chain([first], snapshots):
+        if fallback:
+            snapshot.warn("alignment_fallback", fallback)
+        yield snapshot, warnings_notice(snapshot)
+
+
+def without_server_paths(explanation: Explanation) -> Explanation:
+    """The explanation as the page and its downloads show it: the model by its name (a preset's, or a
+    folder's own) and an uploaded timings file by its file name, never by their place on the server."""
+    explanation.model["name"] = display_name(explanation.model.get("name", ""))
+    aligner = explanation.settings.get("aligner", {})
+    if aligner.get("name") == "given" and aligner.get("source") not in (None, "given"):
+        aligner["source"] = Path(aligner["source"]).name
+    return explanation
 
 
 def aligner_choices() -> list[str]:
@@ -113,11 +165,11 @@ def aligner_option(name: str) -> dict:
     return {"aligner": name} if "aligner" in inspect.signature(iter_explain).parameters else {}
 
 
-def alignment_notice(explanation: Explanation) -> str:
-    """Why the words are stand-ins, when alignment found none ("" otherwise)."""
-    aligner = explanation.settings.get("aligner", {})
-    if aligner.get("name") != "windows":
-        return ""
-    return (f"No words could be aligned ({aligner.get('reason', 'no reason given')}); windows of "
-            f"{aligner.get('window', 0):g} s stand in for them. Type the transcript or upload word timings, "
-            "then run again.")
+def warnings_notice(explanation: Explanation) -> str:
+    """The explanation's caveats as one notice for the page ("" when there are none)."""
+    return " ".join(_sentence(caveat.message) for caveat in explanation.warnings)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")) if text else text

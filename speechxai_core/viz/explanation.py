@@ -12,11 +12,13 @@ from plotly.subplots import make_subplots
 
 from ..explanation import Explanation
 from .style import (
-    DIVERGING, ORIGINAL_LEVEL_LABEL, PROPERTY_KIND, PROPERTY_TITLES, escape, level_label, number, symmetric_range,
-    variant_id,
+    DIVERGING, METHOD_LABELS, ORIGINAL_LEVEL_LABEL, PROPERTY_KIND, PROPERTY_TITLES, escape, level_label, method_scores,
+    number, symmetric_range, variant_id,
 )
 
 ENVELOPE_POINTS = 1200
+COLOUR_TITLES = {"loo": "drop in p(target)", "lime": "LIME weight", "shapley": "Shapley value",
+                 "gradient": "saliency", "gradient_x_input": "gradient × input", "integrated_gradients": "IG"}
 
 
 def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,8 +46,8 @@ COLORBAR_ABOVE = dict(orientation="h", x=1.0, xanchor="right", y=1.0, yanchor="b
 MODEBAR_REMOVE = ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d"]
 
 
-def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
-    """The clip with each word's span shaded by its attribution; a menu switches between heads.
+def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str = "loo") -> go.Figure:
+    """The clip with each word's span shaded by its ``method`` attribution; a menu switches between heads.
 
     Word labels sit in a strip above the waveform, one box per word span; plotly hides a label
     whose box is narrower than its text (``uniformtext``), so labels never overlap, whatever the
@@ -58,26 +60,41 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
     peak = float(max(np.max(np.abs(samples)) if len(samples) else 0.0, 1e-3))
     figure = go.Figure()
     words = explanation.words
-    heads = [head for head in explanation.head_names if head in explanation.word_scores]
-    limit = symmetric_range(v for head in heads for v in explanation.word_scores[head])
+    word_scores = method_scores(explanation, method)
+    heads = [head for head in explanation.head_names if head in word_scores]
+    limit = symmetric_range(v for head in heads for v in word_scores[head])
     centres = [(w.start + w.end) / 2 for w in words]
+    scored = [i for i in range(len(words)) if not heads or word_scores[heads[0]][i] is not None]
+    unheard = [i for i in range(len(words)) if i not in set(scored)]
     widths = [w.end - w.start for w in words]
     ids = [f"word:{i}" for i in range(len(words))]
 
     def colours_and_hover(head: str | None) -> tuple[list[float], list[str]]:
-        scores = explanation.word_scores[head] if head else [0.0] * len(words)
-        hover = [f"<b>{escape(w.word)}</b><br>{w.start:.2f}–{w.end:.2f} s"
-                 + (f"<br>{escape(head)}: {number(s, signed=True)}" if head else "") for w, s in zip(words, scores)]
+        scores = [word_scores[head][i] if head else 0.0 for i in scored]
+        hover = [f"<b>{escape(words[i].word)}</b><br>{words[i].start:.2f}–{words[i].end:.2f} s"
+                 + (f"<br>{escape(head)}: {number(s, signed=True)}" if head else "") for i, s in zip(scored, scores)]
         return scores, hover
 
     scores, hover = colours_and_hover(heads[0] if heads else None)
     figure.add_trace(go.Bar(
-        x=centres, y=[2.2 * peak] * len(words), base=-1.1 * peak, width=widths,
+        x=[centres[i] for i in scored], y=[2.2 * peak] * len(scored), base=-1.1 * peak,
+        width=[widths[i] for i in scored],
         marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
                     line=dict(width=1, color="rgba(60,60,60,0.5)"),
-                    colorbar=COLORBAR_ABOVE),
-        opacity=0.75, customdata=ids, hovertext=hover, hoverinfo="text", name="words",
+                    colorbar=COLORBAR_ABOVE | dict(title=dict(text=COLOUR_TITLES.get(method, method), side="top"))),
+        opacity=0.75, customdata=[ids[i] for i in scored], hovertext=hover, hoverinfo="text", name="words",
     ))
+    for a, b in unheard_spans(explanation):
+        figure.add_vrect(x0=a, x1=b, fillcolor="#9ca3af", opacity=0.18, line_width=0, layer="below")
+    if unheard:
+        figure.add_trace(go.Bar(
+            x=[centres[i] for i in unheard], y=[2.2 * peak] * len(unheard), base=-1.1 * peak,
+            width=[widths[i] for i in unheard], name="not heard", opacity=0.6,
+            marker=dict(color="#e5e7eb", line=dict(width=1, color="rgba(60,60,60,0.4)"),
+                        pattern=dict(shape="/", fgcolor="#9ca3af")),
+            hovertext=[f"<b>{escape(words[i].word)}</b><br>not scored: outside what the model hears" for i in unheard],
+            hoverinfo="text",
+        ))
     figure.add_trace(go.Scatter(x=times, y=highs, mode="lines", line=dict(width=0.8, color="#374151"),
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=times, y=lows, mode="lines", line=dict(width=0.8, color="#374151"),
@@ -86,7 +103,8 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
         xaxis="x2", x=centres, y=[0.6 * peak] * len(words), base=1.12 * peak, width=widths, name="labels",
         marker=dict(color="rgba(0,0,0,0)", line=dict(width=0)), text=[w.word for w in words],
         textposition="inside", insidetextanchor="middle", textangle=0, cliponaxis=True,
-        textfont=dict(size=LABEL_SIZE, color="#111827"), customdata=ids, hovertext=hover, hoverinfo="text",
+        textfont=dict(size=LABEL_SIZE, color="#111827"), customdata=ids, hoverinfo="text",
+        hovertext=[f"<b>{escape(w.word)}</b><br>{w.start:.2f}–{w.end:.2f} s" for w in words],
     ))
     dense = len(words) > DENSE_WORDS
     shown = [0, duration]
@@ -108,7 +126,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
         figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
                               yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
     height = 330 + (60 if dense else 0)
-    title = "Words shaded by attribution" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
+    title = f"Words shaded by {METHOD_LABELS.get(method, method)}" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
     if not words:
         title = "Waveform (no word timings)"
     figure.update_layout(
@@ -130,6 +148,16 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
     return figure
 
 
+def unheard_spans(explanation: Explanation) -> list[tuple[float, float]]:
+    """Parts of the recording the model did not hear: outside the segment, or past its input window."""
+    duration = explanation.audio["duration"]
+    segment = explanation.audio.get("segment") or {"start": 0.0, "end": duration}
+    window = explanation.model.get("max_duration")
+    heard_end = segment["end"] if window is None else min(segment["end"], segment["start"] + window)
+    spans = [(0.0, segment["start"]), (heard_end, duration)]
+    return [(a, b) for a, b in spans if b - a > 1e-6]
+
+
 def heatmap_figure(explanation: Explanation) -> go.Figure:
     """One heatmap per property: per-level drops (columns) for every head (rows), centred at 0.
 
@@ -141,6 +169,7 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
         return _empty("Paralinguistic heatmaps appear here once a property is scored.")
     limit = symmetric_range(v for head in heads for drops in explanation.paralinguistic_drops[head].values()
                             for v in drops)
+    repeats = explanation.settings.get("repeats", 1)
     height = 80 + len(properties) * (90 + 32 * len(heads))
     figure = make_subplots(rows=len(properties), cols=1, vertical_spacing=min(0.3, 62 / (height - 80)),
                            subplot_titles=[PROPERTY_TITLES[p] for p in properties])
@@ -150,18 +179,25 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
         labels = [level_label(kind, level) for level in levels]
         ids = [variant_id(kind, level) for level in levels]
         drops = [list(explanation.paralinguistic_drops[head].get(prop, [np.nan] * len(levels))) for head in heads]
+        spread = [list(explanation.paralinguistic_drops_std.get(head, {}).get(prop, [0.0] * len(levels)))
+                  for head in heads]
         original_first = prop in ("pitch_up", "stretch_up", "noise", "reverb")
         original = ORIGINAL_LEVEL_LABEL[kind] + " (original)"
         if original_first:
             labels, ids, drops = [original, *labels], ["original", *ids], [[0.0, *row_] for row_ in drops]
+            spread = [[0.0, *row_] for row_ in spread]
         else:
             labels, ids, drops = [*labels, original], [*ids, "original"], [[*row_, 0.0] for row_ in drops]
+            spread = [[*row_, 0.0] for row_ in spread]
+        whiskers = [[f" ± {s:.3f} over {repeats} draws" if repeats > 1 and s > 0 else "" for s in row_]
+                    for row_ in spread]
         figure.add_trace(go.Heatmap(
             z=drops, x=labels, y=heads, coloraxis="coloraxis", xgap=2, ygap=2,
             customdata=[ids for _ in heads], text=[[number(v, 2, signed=True) for v in row_] for row_ in drops],
             texttemplate="%{text}", textfont=dict(size=11),
-            hovertext=[[f"{escape(head)} · {label}<br>drop {number(v, signed=True)}" for label, v in zip(labels, row_)]
-                       for head, row_ in zip(heads, drops)],
+            hovertext=[[f"{escape(head)} · {label}<br>drop {number(v, signed=True)}{whisker}"
+                        for label, v, whisker in zip(labels, row_, whisker_row)]
+                       for head, row_, whisker_row in zip(heads, drops, whiskers)],
             hovertemplate="%{hovertext}<extra></extra>", name=prop,
         ), row=row, col=1)
         column = 0 if original_first else len(labels) - 1
@@ -179,6 +215,41 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
         modebar_remove=MODEBAR_REMOVE,
     )
     return figure
+
+
+def interaction_figure(explanation: Explanation) -> go.Figure:
+    """Word × word Shapley interaction index of the top words, one panel per head.
+
+    A cell's ``customdata`` is the variant with both words masked (``words:i+j``), for playback.
+    """
+    heads = [head for head in explanation.head_names if head in explanation.word_interactions]
+    if not heads:
+        return _empty("Word interactions appear here when Shapley values are computed.")
+    blocks = [explanation.word_interactions[head] for head in heads]
+    limit = symmetric_range(v for block in blocks for row in block["matrix"] for v in row)
+    figure = make_subplots(rows=1, cols=len(heads), subplot_titles=heads, horizontal_spacing=0.12)
+    for col, block in enumerate(blocks, start=1):
+        labels = [f"{word} ({i + 1})" for word, i in zip(block["words"], block["indices"])]
+        ids = [[variant_id_of_pair(i, j) for j in block["indices"]] for i in block["indices"]]
+        figure.add_trace(go.Heatmap(
+            z=block["matrix"], x=labels, y=labels, coloraxis="coloraxis", xgap=2, ygap=2, customdata=ids,
+            text=[[f"{v:+.2f}" if a != b else "" for b, v in enumerate(row)] for a, row in enumerate(block["matrix"])],
+            texttemplate="%{text}", textfont=dict(size=11),
+            hovertemplate="%{y} × %{x}<br>interaction %{z:+.3f}<br>click: play both masked<extra></extra>",
+        ), row=1, col=col)
+        figure.update_yaxes(autorange="reversed", row=1, col=col)
+    figure.update_layout(
+        height=360, margin=dict(l=90, r=20, t=60, b=80), plot_bgcolor="#ffffff", clickmode="event",
+        title=dict(text="Shapley interaction of word pairs (> 0: they matter more together)"),
+        coloraxis=dict(colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0,
+                       colorbar=dict(title=dict(text="interaction", side="right"), thickness=12)),
+    )
+    return figure
+
+
+def variant_id_of_pair(i: int, j: int) -> str:
+    """The variant with words ``i`` and ``j`` masked (one word when ``i == j``)."""
+    return f"word:{i}" if i == j else f"words:{min(i, j)}+{max(i, j)}"
 
 
 def _empty(message: str) -> go.Figure:

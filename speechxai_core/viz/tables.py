@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..explanation import Explanation
+from ..models.presets import display_name
+from ..perturb.variants import RANDOM_KINDS
 from .style import (
-    PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, number, symmetric_range, text_colour,
-    variant_id,
+    METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores, number,
+    symmetric_range, text_colour, variant_id,
 )
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
@@ -21,6 +23,9 @@ CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right;white-s
 HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left;white-space:nowrap"
 SCROLL_STYLE = "overflow-x:auto;max-width:100%"
 PICK = 'class="sx-pick" tabindex="0" role="button"'
+#: Words the model does not hear (not scored): grey, hatched.
+UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
+UNHEARD_TITLE = "not scored: outside what the model hears"
 
 
 
@@ -47,48 +52,79 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'{escape(head.predicted)}</div>'
             f'{explained}{bars}</div>'
         )
-    model = escape(explanation.model.get("name", ""))
+    model = escape(display_name(explanation.model.get("name", "")))
     return (f'<div class="sx-prediction"><div style="font-size:13px;color:#6b7280;margin-bottom:4px">'
             f'{escape(explanation.audio["name"])} · {explanation.audio["duration"]:.2f} s · model {model}</div>'
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
 
 
-def _word_score_heads(explanation: Explanation) -> tuple[list[str], float]:
-    """Heads with word scores (none without words) and the symmetric colour limit over all of them."""
-    heads = [head for head in explanation.head_names if head in explanation.word_scores] if explanation.words else []
-    return heads, symmetric_range(v for head in heads for v in explanation.word_scores[head])
+def warnings_html(explanation: Explanation) -> str:
+    """The explanation's caveats as a list ("" when there are none); each item carries its code."""
+    if not explanation.warnings:
+        return ""
+    items = "".join(f'<li data-code="{escape(c.code)}"><b>{escape(c.code)}</b>: {escape(c.message)}</li>'
+                    for c in explanation.warnings)
+    return (f'<div class="sx-warnings" style="border:1px solid #f59e0b;background:#fffbeb;border-radius:8px;'
+            f'padding:6px 12px;margin:8px 0;font-size:14px;color:#92400e"><b>Warnings</b>'
+            f'<ul style="margin:4px 0 0 18px;padding:0">{items}</ul></div>')
 
 
-def word_table_html(explanation: Explanation) -> str:
-    """Words × heads, each cell coloured by its attribution; a click plays that word masked."""
-    heads, limit = _word_score_heads(explanation)
+def _word_score_heads(explanation: Explanation, method: str) -> tuple[dict, list[str], float]:
+    """``method``'s scores, the heads that have them (none without words) and the symmetric colour limit."""
+    scores = method_scores(explanation, method)
+    heads = [head for head in explanation.head_names if head in scores] if explanation.words else []
+    return scores, heads, symmetric_range(v for head in heads for v in scores[head])
+
+
+def word_table_html(explanation: Explanation, method: str = "loo") -> str:
+    """Words × heads of ``method``, each cell coloured by its attribution; a click plays that word masked.
+
+    Methods with standard errors (LIME, sampled Shapley) show ``± se`` in the cell; LIME adds its fit's R².
+    """
+    scores, heads, limit = _word_score_heads(explanation, method)
     if not heads:
-        return _placeholder("Word attributions appear here once words are scored.")
+        return _placeholder(f"{METHOD_LABELS.get(method, method)} word attributions appear here once words are scored.")
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
+    errors = explanation.method_details.get(method, {}).get("stderr", {})
     rows = []
     for i, word in enumerate(explanation.words):
-        cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") for h in heads)
+        cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i)) if
+                        scores[h][i] is not None else _unheard_cell() for h in heads)
         rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" {PICK}>{escape(word.word)}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
-    return _scrolling(f'<table class="sx-words" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">word</th>'
-                      f'{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    fit = explanation.method_details.get(method, {}).get("r2", {})
+    footer = "" if not fit else (
+        f'<tr><td style="{HEAD_STYLE}">fit R²</td>'
+        + "".join(f'<td style="{CELL_STYLE}">{"n/a" if fit.get(h) is None else f"{fit[h]:.2f}"}</td>' for h in heads)
+        + "</tr>")
+    return _scrolling(f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
+                      f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}'
+                      f'</tbody></table>')
 
 
-def transcript_html(explanation: Explanation) -> str:
-    """The transcript once per head, each word highlighted by its attribution for that head."""
-    heads, limit = _word_score_heads(explanation)
+def _stderr(errors: dict, head: str, i: int) -> float | None:
+    values = errors.get(head)
+    return values[i] if values and values[i] else None
+
+
+def transcript_html(explanation: Explanation, method: str = "loo") -> str:
+    """The transcript once per head, each word highlighted by its ``method`` attribution for that head."""
+    scores, heads, limit = _word_score_heads(explanation, method)
     if not heads:
         return _placeholder("The highlighted transcript appears here once words are scored.")
     lines = []
     for head in heads:
         spans = "".join(
+            f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
+            f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
+            if score is None else
             f'<span class="sx-pick sx-word" tabindex="0" role="button" data-variant="word:{i}" '
             f'title="{escape(head)}: {number(score, signed=True)}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
             f'{escape(word.word)}</span>'
-            for i, (word, score) in enumerate(zip(explanation.words, explanation.word_scores[head]))
+            for i, (word, score) in enumerate(zip(explanation.words, scores[head]))
         )
         lines.append(f'<div style="margin:4px 0;font-size:17px"><span style="display:inline-block;width:90px;'
                      f'font-size:12px;color:#6b7280">{escape(head)}</span>{spans}</div>')
@@ -104,10 +140,12 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
                   if all(p in explanation.paralinguistic[h] for h in heads)]
     limit = symmetric_range(explanation.paralinguistic[h][p] for h in heads for p in properties)
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
+    spread = explanation.paralinguistic_std if explanation.settings.get("repeats", 1) > 1 else {}
     rows = []
     for prop in properties:
         cells = "".join(
-            _score_cell(explanation.paralinguistic[h][prop], limit, strongest_level(explanation, h, prop))
+            _score_cell(explanation.paralinguistic[h][prop], limit, strongest_level(explanation, h, prop),
+                        spread.get(h, {}).get(prop) if PROPERTY_KIND[prop] in RANDOM_KINDS else None)
             for h in heads
         )
         rows.append(f'<tr><td style="{HEAD_STYLE}">{escape(PROPERTY_TITLES[prop])}</td>{cells}</tr>')
@@ -123,20 +161,34 @@ def strongest_level(explanation: Explanation, head: str, prop: str) -> str:
     return variant_id(PROPERTY_KIND[prop], level)
 
 
+MAX_COALITION_CHOICES = 256
+
+
 def variant_choices(explanation: Explanation) -> list[tuple[str, str]]:
-    """(label, id) of every scored variant, for a picker."""
-    return [(describe_variant(explanation, record.id), record.id) for record in explanation.variants]
+    """(label, id) of every scored variant, for a picker; word sets (coalitions) up to
+    ``MAX_COALITION_CHOICES``, fewest masked words first (every one stays playable by id)."""
+    coalitions = [r for r in explanation.variants if r.kind == "words"]
+    coalitions.sort(key=lambda r: r.id.count("+"))
+    shown = {r.id for r in coalitions[:MAX_COALITION_CHOICES]}
+    return [(describe_variant(explanation, record.id), record.id) for record in explanation.variants
+            if record.kind != "words" or record.id in shown]
 
 
-def _score_cell(value: float, limit: float, variant: str) -> str:
+def _score_cell(value: float, limit: float, variant: str, spread: float | None = None) -> str:
+    """A coloured, clickable cell; ``spread`` (a standard error or deviation) is shown as ``± spread``."""
+    whisker = "" if spread is None else f'<span style="font-size:11px;opacity:0.8"> ±{spread:.3f}</span>'
     return (f'<td {PICK} data-variant="{escape(variant)}" title="play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
-            f'color:{text_colour(value, limit)}">{number(value, signed=True)}</td>')
+            f'color:{text_colour(value, limit)}">{number(value, signed=True)}{whisker}</td>')
 
 
 def _scrolling(table: str) -> str:
     """``table`` in a box as wide as the page that scrolls sideways when the table is wider."""
     return f'<div class="sx-scroll" style="{SCROLL_STYLE}">{table}</div>'
+
+
+def _unheard_cell() -> str:
+    return f'<td class="sx-unheard" title="{UNHEARD_TITLE}" style="{CELL_STYLE};{UNHEARD_STYLE}">not heard</td>'
 
 
 def _placeholder(message: str) -> str:

@@ -64,10 +64,13 @@ def clip_files(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def app_url(model_dir):
-    """The app (limits: 2 MB, 10 s) served on a free local port for the whole session."""
+    """The app (limits: 2 MB, 10 s) served on a free local port for the whole session, with Gradio's
+    files in a folder of its own (as ``python app.py`` does)."""
     from app import build_app, launch_options
     from speechxai_core.serving.limits import Limits
+    from speechxai_core.serving.shutdown import PrivateCache
 
+    cache = PrivateCache.create()
     limits = Limits(max_file_mb=2, max_duration_s=10, concurrency=2)
     demo = build_app(limits, default_model=model_dir)
     demo.queue(default_concurrency_limit=limits.concurrency)
@@ -78,6 +81,7 @@ def app_url(model_dir):
                 **launch_options(limits))
     yield f"http://127.0.0.1:{port}/"
     demo.close()
+    cache.remove()
 
 
 def chromium_path() -> str | None:

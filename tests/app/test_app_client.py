@@ -42,3 +42,16 @@ def test_client_gets_the_error_message(client, model_dir, clip_files):
     result = client.predict(audio=handle_file(clip_files["wav"]), model=model_dir, heads=HEADS,
                             words_file=handle_file(clip_files["words"]), properties=[], api_name="/explain")
     assert len(result["word_scores"]["object"]) == 3  # the server still answers after the error
+
+
+def test_client_asks_for_word_methods_and_repeats(client, model_dir, clip_files):
+    result = client.predict(audio=handle_file(clip_files["wav"]), model=model_dir, heads=HEADS,
+                            words_file=handle_file(clip_files["words"]), properties=["noise"],
+                            word_methods=["loo", "shapley", "gradient"], repeats=3, api_name="/explain")
+    reference = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], grid="fast",
+                        properties=["noise"], methods="loo,shapley,gradient,paraling", repeats=3)
+    assert list(result["method_scores"]) == ["shapley", "gradient"] and result["settings"]["repeats"] == 3
+    for head in reference.head_names:
+        assert result["method_scores"]["shapley"][head] == pytest.approx(reference.method_scores["shapley"][head])
+        assert result["paralinguistic_std"][head]["noise"] == pytest.approx(reference.paralinguistic_std[head]["noise"])
+    assert result["word_interactions"]["object"]["words"] and result["method_details"]["gradient"]["input"] == "waveform"

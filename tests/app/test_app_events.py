@@ -147,6 +147,7 @@ def test_without_words_the_properties_still_run(model_dir, clip_files, workspace
     ("bad_target", "has no class 'lamp'"),
     ("bad_words", "does not fit the clip"),
     ("no_clip", "no clip: upload or record one first"),
+    ("upload_gone", "the clip is no longer on the server (uploads are removed after a while); upload it again"),
     ("hub_offline", "no network: hub model 'superb/wav2vec2-base-superb-er' cannot be downloaded"),
 ])
 def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, workspace, tmp_path):
@@ -169,6 +170,8 @@ def test_bad_input_gives_a_clear_message(case, expected, model_dir, clip_files, 
         request.targets = "object=lamp"
     elif case == "no_clip":
         request.audio = None
+    elif case == "upload_gone":
+        request.audio = str(tmp_path / "pruned" / "command.wav")
     elif case == "hub_offline":
         request.model, request.heads = "superb-er", ""
     elif case == "bad_words":
@@ -198,13 +201,33 @@ def test_heads_hint_shows_the_preset_spec():
     assert "one head" in app.heads_hint("some/other-model")["placeholder"]
 
 
-def test_a_new_clip_forgets_only_a_filled_transcript(streamed):
-    filled = streamed[-1].get("filled_transcript") or next(v["filled_transcript"] for v in streamed
-                                                           if "filled_transcript" in v)
-    assert filled == "turn on lights"
-    assert app.forget_filled_transcript("turn on lights", filled) == ("", "")
-    kept = app.forget_filled_transcript("turn on the lights", filled)  # corrected by the user
-    assert all(isinstance(value, type(app.gr.skip())) for value in kept)
+def test_a_new_clip_clears_the_previous_clips_words_and_results():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    skip = type(app.gr.skip())
+    current = CurrentClip()
+    # words typed or uploaded before the first clip belong to it: nothing is cleared, nothing stopped
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current, 0))
+    transcript, words_file, status, results, session, start, end, changes = app.new_clip("/cache/b.wav", current, 0)
+    assert (transcript, words_file, status, session, changes) == ("", None, "", None, 1)
+    assert (start, end) == (None, None)  # the previous clip's segment goes too
+    assert results["visible"] is False and current.clip == "/cache/b.wav"
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current, 1))  # the same clip
+    assert app.new_clip(None, current, 1)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current, 2))
+    # an example brings its own timings: only the transcript, status and results are cleared
+    assert app.example_clip("/examples/lamp.wav", current, 2)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+
+
+def test_a_run_only_claims_its_own_clip():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    current = CurrentClip()
+    assert current.claim("/cache/a.wav") and current.is_current("/cache/a.wav")  # first clip seen by the run
+    current.replace("/cache/b.wav")
+    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav")
+    assert current.claim("/cache/b.wav")
+    assert copy.deepcopy(current).clip is None  # every page session starts empty
 
 
 def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
@@ -222,10 +245,43 @@ def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, 
 
 
 def test_notice_when_windows_stand_in_for_words(streamed):
-    from speechxai_core.serving.runner import alignment_notice
+    from speechxai_core.explain.caveats import add_caveats
+    from speechxai_core.serving.runner import warnings_notice
 
     explanation = copy.deepcopy(streamed[-1]["session"].explanation)
-    assert alignment_notice(explanation) == ""  # words came from the timings file
-    explanation.settings["aligner"] = {"name": "windows", "window": 0.25, "reason": "no speech recognised"}
-    notice = alignment_notice(explanation)
+    assert warnings_notice(explanation) == "" and explanation.warnings == []  # words came from the timings file
+    aligner = {"name": "windows", "window": 0.25, "reason": "no speech recognised", "requested": "auto"}
+    add_caveats(explanation, streamed[-1]["session"].clip, aligner)
+    assert explanation.warning_codes() == ["alignment_fallback"]
+    notice = warnings_notice(explanation)
     assert "no speech recognised" in notice and "0.25 s" in notice
+
+
+def test_word_methods_selector_interactions_and_coalition_playback(model_dir, clip_files, workspace):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=["noise"],
+                             methods=["shapley", "loo", "lime"], repeats=2)
+    views = list(app.run_views(request, Limits(), workspace))[-1]
+    explanation = views["session"].explanation
+    assert explanation.word_methods == ["loo", "shapley", "lime"] and explanation.settings["repeats"] == 2
+    assert views["method_view"]["value"] == "shapley"
+    assert [name for _, name in views["method_view"]["choices"]] == ["loo", "shapley", "lime"]
+    (bars,) = [trace for trace in views["waveform"].data if trace.type == "bar"]
+    np.testing.assert_allclose(bars.marker.color, explanation.method_scores["shapley"]["action"])
+    waveform, transcript, table = app.show_method(views["session"], "lime")
+    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
+    np.testing.assert_allclose(bars.marker.color, explanation.method_scores["lime"]["action"])
+    assert 'data-method="lime"' in table and "fit R²" in table
+    interactions = views["interactions"].data
+    assert [trace.type for trace in interactions] == ["heatmap"] * 3 and interactions[0].customdata[0][1] == "words:0+1"
+    player, caption, picker = app.play_variant(views["session"], "words:0+1")
+    assert player[1].shape == (len(explanation.clip_samples),) and "masked: &quot;turn&quot; + &quot;on&quot;" in caption
+    assert "noise:20@1" in [value for _, value in app.variant_choices(explanation)]
+
+
+def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir, clip_files, workspace):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=[],
+                             methods=["loo", "lime"])
+    views = list(app.run_views(request, Limits(max_method_s=1e-6), workspace))[-1]
+    explanation = views["session"].explanation
+    assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
+    assert "Lime skipped: estimated" in views["status"] and "SPEECHXAI_MAX_METHOD_S" in views["status"]

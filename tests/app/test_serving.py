@@ -16,8 +16,10 @@ from speechxai_core.serving.workspace import Workspace
 
 def test_limits_from_environment():
     limits = Limits.from_env({"SPEECHXAI_MAX_FILE_MB": "5", "SPEECHXAI_MAX_DURATION_S": "30",
-                              "SPEECHXAI_CONCURRENCY": "3", "SPEECHXAI_QUEUE_SIZE": ""})
-    assert limits == Limits(max_file_mb=5.0, max_duration_s=30.0, concurrency=3, queue_size=Limits().queue_size)
+                              "SPEECHXAI_CONCURRENCY": "3", "SPEECHXAI_QUEUE_SIZE": "",
+                              "SPEECHXAI_FILE_MAX_AGE_S": "600", "SPEECHXAI_WORKSPACE_MAX_MB": "50"})
+    assert limits == Limits(max_file_mb=5.0, max_duration_s=30.0, concurrency=3, queue_size=Limits().queue_size,
+                            file_max_age_s=600.0, workspace_max_mb=50.0)
     with pytest.raises(ValueError, match="SPEECHXAI_CONCURRENCY must be a number"):
         Limits.from_env({"SPEECHXAI_CONCURRENCY": "two"})
     with pytest.raises(ValueError, match="SPEECHXAI_MAX_DURATION_S must be positive"):
@@ -41,6 +43,48 @@ def test_workspace_prunes_old_folders_and_cleans_up(tmp_path):
     assert not old.exists() and fresh.exists()
     workspace.cleanup()
     assert not workspace.root.exists()
+
+
+def test_workspace_keeps_sessions_apart_and_drops_a_closed_one(tmp_path):
+    workspace = Workspace(root=tmp_path / "ws")
+    a, b, api = workspace.new_folder("abc123"), workspace.new_folder("xyz789"), workspace.new_folder(None)
+    assert a.parent.name == "session-abc123" and b.parent.name == "session-xyz789" and api.parent.name == "shared"
+    assert workspace.new_folder("../../etc").parent.parent == workspace.root  # ids are only names
+    workspace.drop_session("abc123")
+    assert not a.parent.exists() and b.exists() and api.exists()
+
+
+def test_workspace_stays_under_its_size_cap_oldest_first(tmp_path):
+    workspace = Workspace(max_mb=3.5, root=tmp_path / "ws")
+    runs = []
+    for age in (400, 300, 200, 100):  # four runs of 1 MB, oldest first
+        run = workspace.new_folder("s")
+        (run / "report.html").write_bytes(b"x" * 1_000_000)
+        os.utime(run, (time.time() - age, time.time() - age))
+        runs.append(run)
+    assert workspace.size_mb() == pytest.approx(4.0)
+    workspace.prune(keep=runs[0])
+    assert [run.exists() for run in runs] == [True, False, True, True]  # the oldest goes, but never the kept one
+    workspace.max_mb = 2.5
+    workspace.new_folder("s")  # a new run makes room first
+    assert [run.exists() for run in runs] == [False, False, True, True] and workspace.size_mb() <= 2.5
+
+
+def test_private_gradio_cache_is_pruned_by_age_and_removed(tmp_path, monkeypatch):
+    from speechxai_core.serving.shutdown import PrivateCache
+
+    base = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(base))
+    cache = PrivateCache.create()
+    assert os.environ["GRADIO_TEMP_DIR"] == str(cache.folder) and cache.folder.parent == base
+    for name in ("old", "example", "new"):
+        (cache.folder / name).mkdir()
+        (cache.folder / name / "audio.wav").write_bytes(b"RIFF")
+    cache.prune(60, keep={str(cache.folder / "example" / "audio.wav")}, now=time.time() + 120)
+    assert sorted(p.name for p in cache.folder.iterdir()) == ["example"]
+    (base / "vibe_edit_history").mkdir()  # what Gradio makes beside it
+    cache.remove()
+    assert not base.exists()  # nothing was there before: nothing stays
 
 
 def test_gpu_task_is_a_no_op_without_spaces():
@@ -74,6 +118,44 @@ def test_background_streams_reports_and_items_in_order():
 
     assert list(in_background(items)) == [("progress", (1, 3)), ("item", "item0"), ("progress", (2, 3)),
                                           ("item", "item1"), ("progress", (3, 3)), ("item", "item2")]
+
+
+def test_background_announces_stages_and_keeps_talking_while_a_stage_waits():
+    from speechxai_core.serving.background import in_background
+
+    def items(report):
+        report.stage("Transcribing the clip…")
+        time.sleep(0.35)
+        yield "words"
+
+    events = list(in_background(items, heartbeat=0.1))
+    assert events[0] == ("stage", "Transcribing the clip…") and events[-1] == ("item", "words")
+    waits = [value for kind, value in events if kind == "wait"]
+    assert len(waits) >= 2 and waits == sorted(waits) and all(0.05 < w < 0.5 for w in waits)
+
+
+def test_stream_announces_each_stage_of_a_run(tmp_path, monkeypatch):
+    import numpy as np
+    import soundfile as sf
+
+    from speechxai_core import CallableClassifier
+    from speechxai_core.serving.limits import Limits
+    from speechxai_core.serving.runner import ExplainRequest, stream_explanation
+
+    path = tmp_path / "clip.wav"
+    sf.write(path, 0.3 * np.sin(np.arange(32000) / 16000 * 2 * np.pi * 150).astype(np.float32), 16000)
+    words = tmp_path / "words.json"
+    words.write_text('[{"word": "a", "start": 0.1, "end": 0.5}, {"word": "b", "start": 1.2, "end": 1.8}]')
+    model = CallableClassifier(lambda w, sr: np.stack([w[:, :sr].std(1), 1 - w[:, :sr].std(1)], 1), ["x", "y"],
+                               name="first-second", max_duration=1.0)
+    request = ExplainRequest(str(path), words_file=str(words), properties=[], start=0.0, end=2.0)
+    monkeypatch.setattr("speechxai_core.serving.runner.load_model", lambda *args, **kwargs: model)
+    updates = list(stream_explanation(request, Limits()))
+    stages = [u.stage for u in updates if u.stage]
+    assert stages and stages[-1].startswith("Scoring 1 variants")
+    final = updates[-1].explanation
+    assert final.word_scores["class"] == [final.word_scores["class"][0], None]
+    assert "beyond_model_window" in final.warning_codes() and "not scored" in updates[-1].notice
 
 
 def test_background_raises_the_workers_error_and_stops_when_closed():

@@ -1,0 +1,70 @@
+"""Leave nothing behind: SIGTERM handled like Ctrl-C, and the web framework's files kept in a folder
+of the app's own, pruned by age and removed at the end.
+
+``docker stop``, systemd and Spaces stop a process with SIGTERM, which by default ends Python at
+once, skipping every cleanup; :func:`stop_on_sigterm` turns it into the ``KeyboardInterrupt`` that
+Ctrl-C raises, so both take the same path (the server closes, then the files go).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+CACHE_VARIABLE = "GRADIO_TEMP_DIR"
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM raise ``KeyboardInterrupt`` in the main thread, as SIGINT does."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+class PrivateCache:
+    """A new folder inside ``$GRADIO_TEMP_DIR`` (default ``<tmp>/gradio``) that Gradio uses for this
+    process alone (uploads, player clips, copies of downloads and examples). Call :meth:`create`
+    before building the page."""
+
+    def __init__(self, folder: Path, base: Path, created: list[Path]):
+        self.folder, self.base, self.created = folder, base, created
+
+    @classmethod
+    def create(cls) -> "PrivateCache":
+        base = Path(os.environ.get(CACHE_VARIABLE) or Path(tempfile.gettempdir()) / "gradio")
+        # Gradio makes these in the folder it was imported with, whoever uses them
+        created = [path for path in (base, base / "vibe_edit_history") if not path.exists()]
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="speechxai-", dir=base))
+        os.environ[CACHE_VARIABLE] = str(folder)
+        return cls(folder, base, created)
+
+    def prune(self, max_age_s: float, keep: set[str] = frozenset(), now: float | None = None) -> None:
+        """Remove files older than ``max_age_s`` (by change time, as Gradio ages them) but ``keep``,
+        then the folders left empty."""
+        now = time.time() if now is None else now
+        for path in sorted(self.folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            try:
+                if path.is_dir():
+                    if not any(path.iterdir()) and now - path.stat().st_ctime > max_age_s:
+                        path.rmdir()
+                elif str(path) not in keep and now - path.stat().st_ctime > max_age_s:
+                    path.unlink()
+            except OSError:
+                continue
+
+    def remove(self) -> None:
+        """Remove the folder, and what was made for Gradio around it when it was not there before."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        for path in reversed(self.created):
+            try:
+                path.rmdir()  # only when empty: another app may share the base folder
+            except OSError:
+                pass
+
+
+def kept_files(blocks) -> set[str]:
+    """Files a Gradio ``Blocks`` keeps for its whole life (cached example clips)."""
+    return set().union(*(getattr(block, "keep_in_cache", set()) for block in blocks.blocks.values()))
