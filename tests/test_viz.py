@@ -44,8 +44,15 @@ def test_waveform_labels_sit_on_a_twin_axis_and_dense_clips_get_a_slider():
         assert figure.layout.uniformtext.mode == "hide" and figure.layout.barmode == "overlay"
         assert list(labels.hovertext) == list(spans.hovertext)  # every word named on hover
         menu, title = figure.layout.updatemenus[0], figure.layout.title
-        assert menu.y == 1.0 and menu.yanchor == "bottom" and title.yref == "container"  # menu under the title
+        assert menu.y == 1.0 and menu.yanchor == "bottom" and title.x == 0.0  # menu under the title
     assert not sparse.layout.xaxis.rangeslider.visible and sparse.layout.meta is None
     assert dense.layout.xaxis.rangeslider.visible
     assert dense.layout.xaxis.range[1] < dense_explanation.audio["duration"] / 2
     assert math.isclose(dense.layout.meta["word_pitch"], dense_explanation.audio["duration"] / (DENSE_WORDS + 1))
+
+
+def test_the_terminal_tables_use_the_same_format():
+    from speechxai_core.reports.clip_text import format_explanation
+
+    text = format_explanation(synthetic_explanation(3)[0])
+    assert "-0.000" not in text and re.search(r"turn .* 0\.000 +0\.000 +0\.000$", text, re.M)

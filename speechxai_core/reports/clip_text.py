@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..explanation import Explanation
-from ..viz.style import METHOD_TITLES
+from ..viz.style import METHOD_TITLES, number
 
 RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (spread over repeats)
 
@@ -26,7 +26,7 @@ def format_explanation(explanation: Explanation) -> str:
         lines += ["", f"shapley interactions ({head}): > 0 the words matter more together"]
         lines.append(_row(["", *block["words"]]))
         for word, row in zip(block["words"], block["matrix"]):
-            lines.append(_row([word, *(f"{v:+.3f}" for v in row)]))
+            lines.append(_row([word, *(number(v, signed=True) for v in row)]))
     if explanation.paralinguistic:
         spread = explanation.paralinguistic_std if explanation.settings.get("repeats", 1) > 1 else {}
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
@@ -34,13 +34,13 @@ def format_explanation(explanation: Explanation) -> str:
         for row in explanation.paralinguistic_table():
             prop = row["property"]
             shown = spread if prop in RANDOM_PROPERTIES else {}
-            cells = [f"{row[h]:+.3f}" + (f" ±{shown[h][prop]:.3f}" if shown else "") for h in heads]
+            cells = [number(row[h], signed=True) + (f" ±{number(shown[h][prop])}" if shown else "") for h in heads]
             lines.append(_row([prop, *cells], width=16 if spread else 11))
     return "\n".join(lines)
 
 
 def _score(value: float | None) -> str:
-    return "not heard" if value is None else f"{value:+.3f}"
+    return "not heard" if value is None else number(value, signed=True)
 
 
 def _method_notes(explanation: Explanation, method: str) -> list[str]:

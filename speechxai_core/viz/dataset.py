@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from ..evaluation.dataset_summary import DatasetSummary
 from .style import PROPERTY_TITLES, escape, number
 
-PANEL_COLUMNS = 3
+PANEL_COLUMNS = 2
 POSITIVE, NEGATIVE = "#b2182b", "#2166ac"
 
 
@@ -50,8 +50,9 @@ def _word_panels(summary: DatasetSummary, heads: list[str], title: str, head_in_
                        f"(n = {count})" for word, score, count in zip(rows["word"], rows["mean_score"], rows["count"])],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=i // columns + 1, col=i % columns + 1)
+    figure.update_annotations(font_size=13)  # the panel titles
     figure.update_yaxes(automargin=True, tickfont=dict(size=11))
-    figure.update_xaxes(zeroline=True, zerolinecolor="#6b7280")
+    figure.update_xaxes(zeroline=True, zerolinecolor="#6b7280", showticklabels=True)
     figure.update_layout(title=dict(text=title), showlegend=False, plot_bgcolor="#ffffff",
                          height=max(300, rows_count * (18 * tallest + 90) + 80), margin=dict(l=10, r=10, t=70, b=30))
     return figure

@@ -37,6 +37,13 @@ def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tup
 DENSE_WORDS = 24
 WINDOW_WORDS = 12
 LABEL_SIZE = 13
+# The colour scale lies flat above the plot's right end, so the clip keeps the full width.
+COLORBAR_ABOVE = dict(orientation="h", x=1.0, xanchor="right", y=1.0, yanchor="bottom", ypad=6, len=0.4,
+                      thickness=9, title=dict(text="drop in p(target)", side="top"), ticklabelposition="outside top",
+                      tickfont=dict(size=10))
+# Modebar buttons left out: the selection tools (nothing to select) and pan/box zoom (the range
+# slider and the zoom buttons do that); the rest stays short enough not to reach the title on a phone.
+MODEBAR_REMOVE = ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d"]
 
 
 def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str = "loo") -> go.Figure:
@@ -74,7 +81,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         width=[widths[i] for i in scored],
         marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
                     line=dict(width=1, color="rgba(60,60,60,0.5)"),
-                    colorbar=dict(title=dict(text=COLOUR_TITLES.get(method, method), side="right"), thickness=12)),
+                    colorbar=COLORBAR_ABOVE | dict(title=dict(text=COLOUR_TITLES.get(method, method), side="top"))),
         opacity=0.75, customdata=[ids[i] for i in scored], hovertext=hover, hoverinfo="text", name="words",
     ))
     for a, b in unheard_spans(explanation):
@@ -118,17 +125,17 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
                                                bgcolor="#ffffff")])
         figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
                               yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
+    height = 330 + (60 if dense else 0)
     title = f"Words shaded by {METHOD_LABELS.get(method, method)}" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
     if not words:
         title = "Waveform (no word timings)"
     figure.update_layout(
-        title=dict(text=title, x=0.0, xanchor="left", xref="paper", y=1.0, yref="container", yanchor="top",
-                   pad=dict(t=10)),
-        height=300 + (60 if dense else 0) + (30 if menu else 0),
-        margin=dict(l=20, r=20, t=70 + (30 if menu else 0), b=40), bargap=0, barmode="overlay", showlegend=False,
+        title=dict(text=title, x=0.0, xanchor="left", xref="paper"),
+        height=height,
+        margin=dict(l=20, r=20, t=100, b=30), bargap=0, barmode="overlay", showlegend=False,
         plot_bgcolor="#ffffff", clickmode="event", hovermode="closest",
-        uniformtext=dict(mode="hide", minsize=LABEL_SIZE - 2),
-        xaxis=dict(title="time (s)", range=shown, showgrid=False),
+        uniformtext=dict(mode="hide", minsize=LABEL_SIZE - 2), modebar_remove=MODEBAR_REMOVE,
+        xaxis=dict(ticksuffix=" s", range=shown, showgrid=False),
         yaxis=dict(range=[-1.15 * peak, 1.75 * peak], showticklabels=False, showgrid=False, zeroline=False,
                    fixedrange=True),
     )
@@ -205,6 +212,7 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
         coloraxis=dict(colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0,
                        colorbar=dict(title=dict(text="drop", side="right"), thickness=12)),
         plot_bgcolor="#ffffff", clickmode="event", title=dict(text="Drop in p(target) per level"),
+        modebar_remove=MODEBAR_REMOVE,
     )
     return figure
 
