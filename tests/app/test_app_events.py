@@ -286,3 +286,11 @@ def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir
     assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
     assert "Lime not run: estimated lime: 1,000 variants" in views["status"]
     assert explanation.warning_codes().count("method_skipped") == 2  # loo and lime
+
+
+def test_segment_fields_left_at_zero_explain_the_whole_clip(model_dir, clip_files, workspace):
+    """Opening Options renders the segment fields, which then send 0 instead of nothing."""
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=[],
+                             start=0, end=0)
+    views = list(app.run_views(request, Limits(), workspace))[-1]
+    assert "error" not in views and "segment" not in views["session"].explanation.audio
