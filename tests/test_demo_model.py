@@ -15,7 +15,7 @@ from speechxai_core.audio import load_audio
 from speechxai_core.models import load_model
 from speechxai_core.models.presets import ASSETS, PRESETS
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "recipes" / "demo_model"))
 from demo_plausibility import plausibility_rates  # noqa: E402
 
 MODEL_DIR = ASSETS / "models" / "demo-commands"
@@ -51,7 +51,7 @@ def test_preset_heads_match_the_labels(demo):
 
 def test_classifies_held_out_commands(demo, eval_set):
     """A regression floor on the 24 shipped clips (the 95 % target is measured by
-    scripts/eval_demo_model.py on 600 held-out utterances)."""
+    recipes/demo_model/eval_demo_model.py on 600 held-out utterances)."""
     correct = {"action": 0, "object": 0, "location": 0}
     for item in eval_set:
         clip = load_audio(str(EVAL_DIR / item["path"]), demo.sampling_rate)
@@ -72,7 +72,7 @@ def plausibility(demo, eval_set):
 def test_word_loo_scores_the_carrying_word_highest(plausibility, slot):
     """A regression floor on the shipped clips: with about 20 utterances per slot one miss
     moves the rate by 5 points, so the floor is 85 % (the 90 % target is measured by
-    scripts/eval_demo_model.py on 300 held-out utterances per phrasing set). A model whose
+    recipes/demo_model/eval_demo_model.py on 300 held-out utterances per phrasing set). A model whose
     explanations ignored the carrying word would score about one in the clip's word count."""
     rate, count = plausibility[slot]
     assert count >= 5, f"{slot}: only {count} utterances with a carrying word"

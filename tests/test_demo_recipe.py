@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "recipes" / "demo_model"))
 import demo_commands as grammar  # noqa: E402
 import soxr  # noqa: E402
 from demo_augment import SPEEDS, Augmenter, Plan  # noqa: E402

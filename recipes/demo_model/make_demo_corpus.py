@@ -1,6 +1,6 @@
 """Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG, Flite).
 
-Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 24000] [--test 600]
+Usage: python recipes/demo_model/make_demo_corpus.py [--out .cache/demo-corpus] [--train 24000] [--test 600]
 
 Writes 16 kHz mono 16-bit wavs and one ``manifest.jsonl`` (text, words with times, labels
 per slot, index of the word carrying each slot, voice, rate, pitch). Splits:

@@ -1,7 +1,7 @@
 """Prints the demo model's accuracy per slot on the held-out splits and on real speech,
 and the plausibility rates of word LOO.
 
-Usage: python scripts/eval_demo_model.py [--model demo] [--corpus .cache/demo-corpus]
+Usage: python recipes/demo_model/eval_demo_model.py [--model demo] [--corpus .cache/demo-corpus]
        [--real ../shared/data/speech] [--plausibility 300]
 
 Real speech: the recordings of ``--real`` whose transcript fits the slots, labelled below
