@@ -26,6 +26,7 @@ def load_model(
     """
     from pathlib import Path
 
+    from .encoder_slots import EncoderSlotsClassifier, is_encoder_slots_folder
     from .hf import HFAudioClassifier
 
     preset = resolve(model)
@@ -35,7 +36,10 @@ def load_model(
         if key not in _CACHE:
             if preset.name == "demo" and not Path(preset.source).exists():
                 raise ModelLoadError(f"the bundled demo model is missing from {preset.source}")
-            _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code)
+            if is_encoder_slots_folder(preset.source):
+                _CACHE[key] = EncoderSlotsClassifier(preset.source, spec, device)
+            else:
+                _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code)
         return _CACHE[key]
 
 
