@@ -2,7 +2,7 @@
 heads never runs the encoder.
 
 Usage: python recipes/demo_model/encoder_features.py [--corpus .cache/demo-corpus]
-       [--out .cache/encoder-features] [--splits train test ...]
+       [--out .cache/encoder-features] [--splits train test ...] [--limit 5000 600 ...]
 
 Training clips go through a random channel (``demo_channel``) and then, as word LOO does it,
 get words zeroed: in 25 % one word carrying a slot (those slots' targets become "unknown",
@@ -108,6 +108,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(".cache/encoder-features"))
     parser.add_argument("--splits", nargs="+", default=["test", "test_fresh", "test_voices", "test_phrasings",
                                                          "test_final", "test_late", "train"])
+    parser.add_argument("--limit", type=int, nargs="+", default=[],
+                        help="at most this many clips (the first ones) of each split, in the order of --splits")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -117,8 +119,10 @@ def main() -> None:
     encoder = load_encoder(ENCODER, int(WINDOW / 0.02))
     extractor = WhisperFeatureExtractor(feature_size=encoder.config.num_mel_bins, chunk_length=int(WINDOW))
     records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
-    for split in args.splits:
+    for number, split in enumerate(args.splits):
         chosen = [r for r in records if r["split"] == split]
+        if number < len(args.limit):
+            chosen = chosen[: args.limit[number]]
         if not chosen:
             sys.exit(f"no clips of split '{split}' in {args.corpus}")
         cache_split(args.corpus, args.out, split, chosen, encoder, extractor, args.seed)

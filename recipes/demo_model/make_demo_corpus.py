@@ -73,12 +73,14 @@ def synthesize(engine: Speakers, rng: random.Random, voice_split: str, phrasing_
 
 
 def generate(out: Path, counts: dict[str, int], seed: int) -> None:
-    """Writes ``counts[split]`` utterances per split under ``out`` and the manifest."""
+    """Writes ``counts[split]`` utterances per split under ``out`` and the manifest. Each split has
+    its own random stream (seeded by its place in ``SPLITS``), so a split comes out the same
+    whether or not the others are generated with it."""
     engine = Speakers()
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "manifest.jsonl", "w") as manifest:
-        for split_index, (split, count) in enumerate(counts.items()):
-            rng = random.Random(seed * 100 + split_index)
+        for split, count in counts.items():
+            rng = random.Random(seed * 100 + list(SPLITS).index(split))
             (out / split).mkdir(exist_ok=True)
             written = 0
             while written < count:
@@ -98,8 +100,10 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=24000)
     parser.add_argument("--test", type=int, default=600, help="utterances in each held-out split")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--splits", nargs="+", choices=list(SPLITS), default=list(SPLITS),
+                        help="generate only these splits (e.g. in parallel runs into separate folders)")
     args = parser.parse_args()
-    counts = {"train": args.train, **{split: args.test for split in SPLITS if split != "train"}}
+    counts = {split: args.train if split == "train" else args.test for split in args.splits}
     generate(args.out, counts, args.seed)
 
 
