@@ -132,7 +132,7 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                     progress(*update.progress)
                 yield {"status": status_html(*message, progress=update.progress)}
             elif update.explanation is None:
-                message = (f"Scoring {update.clip.duration:.1f} s of audio…", "info")
+                message = (update.stage or f"Preparing {update.clip.duration:.1f} s of audio…", "info")
                 yield {"status": status_html(*message)}
             else:
                 message = snapshot_message(update, started)
@@ -166,7 +166,8 @@ def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace
         views |= {"results": gr.update(visible=True), "player": current.play("original"),
                   "caption": current.caption("original"), "targets": gr.update(info=classes_info(explanation)),
                   "picker": gr.update(choices=variant_choices(explanation), value="original")}
-        if not request.transcript.strip() and explanation.words and not update.notice:
+        if not request.transcript.strip() and explanation.words and \
+                "alignment_fallback" not in explanation.warning_codes():
             views["transcript"] = views["filled_transcript"] = " ".join(word.word for word in explanation.words)
     if explanation.complete:
         views["downloads"] = write_downloads(explanation, update.clip.samples, workspace.new_folder())
@@ -201,10 +202,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-            aligner, progress=gr.Progress()):
+            aligner, start=None, end=None, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
-                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto")
+                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
+                                 start, end)
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants")):
@@ -218,12 +220,13 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
-                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None) -> dict:
+                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
+                    end=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto")
+                                 aligner or "auto", start, end)
         try:
             return explain_json(request, limits)
         except (SpeechXAIError, ValueError) as exc:
@@ -262,6 +265,9 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                       value=list(PROPERTIES), label="Paralinguistic properties")
                         aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
                                               label="Aligner (when no word timings are given)")
+                        with gr.Row():
+                            start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
+                            end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
                     explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
                     status = gr.HTML(elem_id="status")
             examples = find_examples(examples_dir)
@@ -294,7 +300,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         dataset_tab(model, heads)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner]
+                  aligner, start, end]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, filled_transcript, targets, downloads]
         explain_button.click(run, inputs, outputs, api_visibility="private")

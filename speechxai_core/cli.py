@@ -25,9 +25,12 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             code = args.run(args)
+        shown = set()
         for warning in caught:
             if issubclass(warning.category, UserWarning) and "speechxai" in str(warning.filename):
-                print(f"warning: {warning.message}", file=sys.stderr)
+                if str(warning.message) not in shown:
+                    shown.add(str(warning.message))
+                    print(f"warning: {warning.message}", file=sys.stderr)
         return code
     except (SpeechXAIError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

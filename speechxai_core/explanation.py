@@ -8,10 +8,21 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .align.base import split_approximated
 from .align.words import Word
 from .perturb.variants import PROPERTIES
 
 SCHEMA_VERSION = 1
+
+#: Codes of the caveats an explanation can carry (``Explanation.warnings``).
+WARNING_CODES = (
+    "beyond_model_window",    # words the model does not hear (outside its input window): not scored
+    "transcript_mismatch",    # the given transcript does not sound like the audio
+    "alignment_fallback",     # no words could be aligned: equal windows stand in for them
+    "silent_clip",            # the clip is (almost) digital silence
+    "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed
+    "timing_guessed",         # words whose times are estimates, not an alignment
+)
 
 
 @dataclass
@@ -39,23 +50,71 @@ class VariantRecord:
     word_index: int | None = None
 
 
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader must know to trust the explanation: ``code`` (one of ``WARNING_CODES``)
+    and a sentence for people."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Explanation:
+    """One clip's attributions. Word scores are per head, one value per word:
+    ``word_scores`` (leave-one-out) and ``method_scores[method]`` for every other word method;
+    ``method_details[method]`` holds a method's diagnostics (fit, standard errors, what was
+    attributed); ``word_interactions[head]`` the pairwise Shapley interactions of the top words.
+    ``paralinguistic_std`` / ``paralinguistic_drops_std`` are standard deviations over repeats.
+    """
+
     audio: dict
     model: dict
     words: list[Word]
     heads: list[HeadResult]
-    word_scores: dict[str, list[float]] = field(default_factory=dict)
+    #: {head: one score per word}; None for a word that was not scored (outside what the model hears).
+    word_scores: dict[str, list[float | None]] = field(default_factory=dict)
     paralinguistic: dict[str, dict[str, float]] = field(default_factory=dict)
     paralinguistic_levels: dict[str, list[float]] = field(default_factory=dict)
     paralinguistic_drops: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     variants: list[VariantRecord] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
     complete: bool = True
+    method_scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    method_details: dict[str, dict] = field(default_factory=dict)
+    word_interactions: dict[str, dict] = field(default_factory=dict)
+    paralinguistic_std: dict[str, dict[str, float]] = field(default_factory=dict)
+    paralinguistic_drops_std: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    warnings: list[Caveat] = field(default_factory=list)
+
+    def warn(self, code: str, message: str) -> None:
+        """Add a caveat once (the same code and message are not repeated)."""
+        if code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code '{code}'")
+        caveat = Caveat(code, message)
+        if caveat not in self.warnings:
+            self.warnings.append(caveat)
+
+    def warning_codes(self) -> list[str]:
+        return [caveat.code for caveat in self.warnings]
 
     @property
     def head_names(self) -> list[str]:
         return [head.name for head in self.heads]
+
+    @property
+    def word_methods(self) -> list[str]:
+        """Word-level methods with scores here, ``loo`` first."""
+        return (["loo"] if self.word_scores else []) + list(self.method_scores)
+
+    def scores_for(self, method: str = "loo") -> dict[str, list[float]]:
+        """{head: word scores} of ``method`` (``loo`` reads :attr:`word_scores`)."""
+        if method == "loo":
+            return self.word_scores
+        if method not in self.method_scores:
+            raise KeyError(f"no word scores of method '{method}' in this explanation (have: "
+                           f"{', '.join(self.word_methods) or 'none'})")
+        return self.method_scores[method]
 
     def variant(self, variant_id: str) -> VariantRecord:
         for record in self.variants:
@@ -83,13 +142,20 @@ class Explanation:
             model=data["model"],
             words=[Word(w["word"], float(w["start"]), float(w["end"]), w.get("score")) for w in data["words"]],
             heads=[HeadResult(**head) for head in data["heads"]],
-            word_scores={k: [float(v) for v in vs] for k, vs in data.get("word_scores", {}).items()},
+            word_scores={k: [None if v is None else float(v) for v in vs]
+                         for k, vs in data.get("word_scores", {}).items()},
             paralinguistic=data.get("paralinguistic", {}),
             paralinguistic_levels=data.get("paralinguistic_levels", {}),
             paralinguistic_drops=data.get("paralinguistic_drops", {}),
             variants=[VariantRecord(**record) for record in data.get("variants", [])],
-            settings=data.get("settings", {}),
+            settings=_read_settings(data.get("settings", {})),
             complete=data.get("complete", True),
+            warnings=[Caveat(w["code"], w["message"]) for w in data.get("warnings", [])],
+            method_scores=data.get("method_scores", {}),
+            method_details=data.get("method_details", {}),
+            word_interactions=data.get("word_interactions", {}),
+            paralinguistic_std=data.get("paralinguistic_std", {}),
+            paralinguistic_drops_std=data.get("paralinguistic_drops_std", {}),
         )
 
     @classmethod
@@ -100,23 +166,47 @@ class Explanation:
 
     # --- tables --------------------------------------------------------------------
     def word_table(self) -> list[dict]:
-        """One row per word: word, start, end, then one score column per head."""
+        """One row per word: word, start, end, one LOO column per head, then ``method:head`` columns."""
         return [
             {"word": w.word, "start": w.start, "end": w.end}
             | {head: self.word_scores[head][i] for head in self.word_scores}
+            | {f"{method}:{head}": values[i] for method, table in self.method_scores.items()
+               for head, values in table.items()}
             for i, w in enumerate(self.words)
         ]
 
     def paralinguistic_table(self) -> list[dict]:
-        """One row per property, one column per head."""
+        """One row per property, one column per head, then ``head:std`` columns when there are repeats."""
         props = [p for p in PROPERTIES if any(p in scores for scores in self.paralinguistic.values())]
-        return [{"property": p} | {head: scores[p] for head, scores in self.paralinguistic.items()} for p in props]
+        return [{"property": p} | {head: scores[p] for head, scores in self.paralinguistic.items()}
+                | {f"{head}:std": spread[p] for head, spread in self._paralinguistic_spread().items() if p in spread}
+                for p in props]
+
+    def _paralinguistic_spread(self) -> dict[str, dict[str, float]]:
+        return self.paralinguistic_std if self.settings.get("repeats", 1) > 1 else {}
 
     def word_csv(self) -> str:
-        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores])
+        extra = [f"{method}:{head}" for method, table in self.method_scores.items() for head in table]
+        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores, *extra])
 
     def paralinguistic_csv(self) -> str:
-        return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic])
+        spread = [f"{head}:std" for head in self._paralinguistic_spread()]
+        return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic, *spread])
+
+    def interaction_csv(self) -> str:
+        """One row per pair of top words and head: the Shapley interaction index."""
+        rows = [{"head": head, "word_a": block["words"][a], "word_b": block["words"][b],
+                 "index_a": block["indices"][a], "index_b": block["indices"][b], "interaction": block["matrix"][a][b]}
+                for head, block in self.word_interactions.items()
+                for a in range(len(block["indices"])) for b in range(a + 1, len(block["indices"]))]
+        return _to_csv(rows, ["head", "word_a", "word_b", "index_a", "index_b", "interaction"])
+
+
+def _read_settings(settings: dict) -> dict:
+    """Settings as written today (older files: the aligner's ``approximated`` list is split)."""
+    if isinstance(settings.get("aligner"), dict):
+        return {**settings, "aligner": split_approximated(settings["aligner"])}
+    return settings
 
 
 def _to_csv(rows: list[dict], columns: list[str]) -> str:

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
+from .errors import SpeechXAIError
 from .models.base import Classifier
 from .perturb.render import Renderer
 from .perturb.variants import ORIGINAL, Variant
@@ -27,6 +28,31 @@ ProgressCallback = Callable[[int, int], None]
 
 def default_render_threads() -> int:
     return max(1, min(8, (os.cpu_count() or 2) // 2))
+
+
+class ModelOutputError(SpeechXAIError, ValueError):
+    """A model returned scores that cannot be explained (NaN, infinite, wrong shape)."""
+
+
+def check_outputs(classifier: Classifier, per_head: dict, batch: int) -> dict[str, np.ndarray]:
+    """The model's per-head scores as float arrays (batch, classes), or a clear error naming the model.
+
+    Scores need not sum to 1 (detection or multi-label scores are explained as they are).
+    """
+    checked = {}
+    for head in classifier.heads:
+        if head.name not in per_head:
+            raise ModelOutputError(f"model '{classifier.name}' returned no scores for head '{head.name}'")
+        values = np.asarray(per_head[head.name], dtype=np.float64)
+        if values.shape != (batch, len(head.labels)):
+            raise ModelOutputError(f"model '{classifier.name}' returned shape {values.shape} for head "
+                                   f"'{head.name}'; expected ({batch}, {len(head.labels)})")
+        if not np.all(np.isfinite(values)):
+            kind = "NaN" if np.isnan(values).any() else "infinite"
+            raise ModelOutputError(f"model '{classifier.name}' returned {kind} scores (NaN or infinite values) "
+                                   f"for head '{head.name}'; check the model and its input scaling")
+        checked[head.name] = values
+    return checked
 
 
 class ScoringEngine:
@@ -95,6 +121,6 @@ class ScoringEngine:
         batch = np.zeros((len(waveforms), int(lengths.max())), dtype=np.float32)
         for row, samples in zip(batch, waveforms):
             row[: len(samples)] = samples
-        per_head = self.classifier.predict(batch, lengths)
+        per_head = check_outputs(self.classifier, self.classifier.predict(batch, lengths), len(waveforms))
         self.forward_passes += 1
         return [{head: values[i] for head, values in per_head.items()} for i in range(len(waveforms))]

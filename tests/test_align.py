@@ -32,9 +32,9 @@ def test_pocketsphinx_forced_alignment_is_within_40_ms_on_average(fox):
     audio, truth = fox
     result = align(audio, SENTENCE.upper() + ".", aligner="pocketsphinx")
     errors = boundary_errors(result.words, truth)
-    assert [w.word for w in result.words][-1] == "DOG."  # the transcript's spelling is kept
+    assert [w.word for w in result.words][-1] == "DOG"  # the spelling is kept, punctuation stripped
     assert errors.mean() < 0.04 and errors.max() < 0.12
-    assert result.aligner == "pocketsphinx" and result.approximated == []
+    assert result.aligner == "pocketsphinx" and result.pronunciation_guessed == result.timing_guessed == []
     assert all(0 < w.score <= 1 for w in result.words)
 
 
@@ -42,7 +42,7 @@ def test_words_missing_from_the_dictionary_are_guessed_and_reported():
     text = "my zyxqwerty cluster failed yesterday"
     audio, truth = spoken(text, voice="en-us+f3", rate=150)
     result = align(audio, text)
-    assert result.approximated == ["zyxqwerty"]
+    assert result.pronunciation_guessed == ["zyxqwerty"] and result.timing_guessed == []
     assert result.describe()["guessed_pronunciations"]["zyxqwerty"].startswith("Z IH K S")
     assert boundary_errors(result.words, truth).mean() < 0.05
 
@@ -121,7 +121,7 @@ def test_equal_windows_cover_the_clip():
 
 def test_proportional_aligner_marks_every_word_approximate(fox):
     result = align(fox[0], "aa bb", aligner="proportional")
-    assert result.approximated == ["aa", "bb"] and result.words[0].start < result.words[1].start
+    assert result.timing_guessed == ["aa", "bb"] and result.words[0].start < result.words[1].start
 
 
 def test_heard_text_that_will_not_align_keeps_whispers_word_times(fox, monkeypatch):
@@ -133,7 +133,7 @@ def test_heard_text_that_will_not_align_keeps_whispers_word_times(fox, monkeypat
     monkeypatch.setattr(aligner, "_decode", no_path)
     result = align(fox[0], None)
     assert "no alignment found" in result.describe()["fallback"]
-    assert result.approximated == [w.word for w in result.words] and len(result.words) >= 7
+    assert result.timing_guessed == [w.word for w in result.words] and len(result.words) >= 7
     with pytest.raises(AlignmentError, match="no alignment found"):
         align(fox[0], SENTENCE)
 

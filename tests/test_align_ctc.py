@@ -52,7 +52,7 @@ def test_tiny_random_ctc_model_aligns_every_word_in_order(tiny_ctc):
     tiny_ctc.max_path_gap = np.inf  # random weights hear nothing; only the mechanics are tested here
     result = tiny_ctc.align(audio, "The quick brown Fox jumps über 42", "en")
     assert [w.word for w in result.words] == ["The", "quick", "brown", "Fox", "jumps", "über", "42"]
-    assert result.approximated == ["über", "42"]
+    assert result.pronunciation_guessed == ["über"] and result.timing_guessed == ["42"]
     starts = [w.start for w in result.words]
     assert starts == sorted(starts) and all(0 <= w.start < w.end <= audio.duration + 1e-9 for w in result.words)
     assert result.describe()["model"].endswith("tiny_ctc0")
@@ -101,4 +101,4 @@ def test_upper_case_vocabularies_are_matched(tmp_path):
     aligner.max_path_gap = np.inf
     audio, _ = spoken("open the door")
     result = aligner.align(audio, "open the door", "en")
-    assert aligner.upper and [w.word for w in result.words] == ["open", "the", "door"] and result.approximated == []
+    assert aligner.upper and [w.word for w in result.words] == ["open", "the", "door"] and result.pronunciation_guessed == result.timing_guessed == []

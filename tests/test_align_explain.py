@@ -36,7 +36,7 @@ def test_transcript_is_force_aligned_and_recorded_in_the_explanation(kitchen, lo
     assert [w.word for w in result.words] == TEXT.split()
     assert result.words[0].start == pytest.approx(truth[0][1], abs=0.04)
     settings = result.settings["aligner"]
-    assert settings["name"] == "pocketsphinx" and settings["transcript"] == TEXT and settings["approximated"] == []
+    assert settings["name"] == "pocketsphinx" and settings["transcript"] == TEXT and settings["pronunciation_guessed"] == settings["timing_guessed"] == []
     assert len(result.word_scores["class"]) == 6 and max(result.word_scores["class"]) > 0
 
 

@@ -50,3 +50,28 @@ def test_bad_input_exits_nonzero_with_one_line(tmp_path, tiny_model_dir):
 def test_models_lists_presets():
     result = _run("models")
     assert result.returncode == 0 and "superb/wav2vec2-base-superb-ic" in result.stdout and "demo" in result.stdout
+
+
+def test_explain_runs_every_method_by_name(tmp_path, tiny_multihead_dir, three_words):
+    audio = tmp_path / "clip.wav"
+    sf.write(audio, harmonic_tone(seconds=2.0), SR)
+    words = tmp_path / "words.json"
+    words.write_text(json.dumps(three_words))
+    out, table = tmp_path / "out.json", tmp_path / "words.csv"
+    methods = "loo,lime,shapley,gradient,gradient_x_input,integrated_gradients,paraling"
+    result = _run("explain", str(audio), "--model", tiny_multihead_dir, "--heads", "a:2,b:3,c:4", "--words",
+                  str(words), "--grid", "fast", "--properties", "noise", "--repeats", "2", "--methods", methods,
+                  "--lime-samples", "50", "--ig-steps", "4", "--json", str(out), "--csv", str(table), "--quiet")
+    assert result.returncode == 0, result.stderr
+    for method in methods.split(",")[:-1]:
+        assert f"word attribution ({method})" in result.stdout
+    data = json.loads(out.read_text())
+    assert list(data["method_scores"]) == methods.split(",")[1:-1]
+    assert len(data["method_scores"]["lime"]["b"]) == 3 and data["method_details"]["lime"]["samples"] == 50
+    assert data["word_interactions"]["a"]["words"] and data["settings"]["repeats"] == 2
+    assert len(data["paralinguistic_drops_std"]["c"]["noise"]) == 5
+    header = table.read_text().splitlines()[0].split(",")
+    assert header[:6] == ["word", "start", "end", "a", "b", "c"] and "shapley:b" in header and "lime:c" in header
+    assert (tmp_path / "words.interactions.csv").read_text().startswith("head,word_a,word_b")
+    bad = _run("explain", str(audio), "--model", tiny_multihead_dir, "--words", str(words), "--methods", "loo,shap")
+    assert bad.returncode != 0 and "unknown method(s) shap" in bad.stderr

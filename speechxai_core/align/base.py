@@ -22,20 +22,39 @@ class AlignmentError(WordsError):
 class Alignment:
     """Words found in a clip, the transcript they came from, and how they were found.
 
-    ``approximated`` lists the words whose timing rests on a guess (a pronunciation made up
-    by letter-to-sound rules, or a word with no usable characters, placed between its neighbours).
+    ``pronunciation_guessed``: words missing from the pronouncing dictionary (or spelled partly
+    outside the model's alphabet) whose pronunciation was guessed; their times still come from
+    the alignment. ``timing_guessed``: words whose times are estimates rather than an alignment
+    (placed between their neighbours, spread by letter count, or taken from the recogniser).
     """
 
     words: list[Word]
     aligner: str
     transcript: str
     settings: dict = field(default_factory=dict)
-    approximated: list[str] = field(default_factory=list)
+    pronunciation_guessed: list[str] = field(default_factory=list)
+    timing_guessed: list[str] = field(default_factory=list)
 
     def describe(self) -> dict:
         """Everything needed to reproduce the alignment, for ``Explanation.settings['aligner']``."""
         return {"name": self.aligner, **self.settings, "transcript": self.transcript,
-                "approximated": list(self.approximated)}
+                "pronunciation_guessed": list(self.pronunciation_guessed),
+                "timing_guessed": list(self.timing_guessed)}
+
+
+def split_approximated(aligner: dict) -> dict:
+    """Aligner settings written before the split: their single ``approximated`` list becomes
+    ``pronunciation_guessed`` (words with a guessed dictionary entry) and ``timing_guessed``."""
+    if "approximated" not in aligner or "pronunciation_guessed" in aligner:
+        return aligner
+    settings = dict(aligner)
+    approximated = settings.pop("approximated") or []
+    guessed = settings.get("guessed_pronunciations") or {}
+    from .text import normalise
+
+    settings["pronunciation_guessed"] = [w for w in approximated if normalise(w) in guessed]
+    settings["timing_guessed"] = [w for w in approximated if normalise(w) not in guessed]
+    return settings
 
 
 class Aligner(ABC):

@@ -157,9 +157,10 @@ class CTCAligner(Aligner):
             raise AlignmentError(f"{audio.name}: the transcript does not match the audio (the model hears something else)")
         seconds_per_frame = audio.duration / len(log_probs)
         words, unplaced = self._words(tokens, spans, owner, seconds_per_frame, audio.duration)
-        approximated = [token for token in tokens if token in partial or token in unplaced]
         require_fit(words, audio, transcript)
-        return Alignment(words, self.name, transcript, settings, approximated)
+        return Alignment(words, self.name, transcript, settings,
+                         pronunciation_guessed=[t for t in tokens if t in partial and t not in unplaced],
+                         timing_guessed=[t for t in tokens if t in unplaced])
 
     def emissions(self, audio: Audio) -> np.ndarray:
         """Per-frame log-probabilities (T x C) of the model for the clip."""

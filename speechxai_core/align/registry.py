@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from ..audio import Audio, AudioSource, load_audio
 from .base import Aligner, Alignment, AlignmentError
-from .text import transcript_tokens
+from .text import transcript_tokens, word_labels
+from .words import Word
 
 ALIGNER_NAMES = ("auto", "pocketsphinx", "ctc", "whisper", "whisperx", "proportional", "windows")
 
@@ -85,11 +86,23 @@ def align(audio: AudioSource, transcript: str | None = None, language: str = "en
         name = "ctc" if options.get("align_model") or ctc_available(language) else "whisper"
     chosen = get_aligner(name, language, **options)
     chosen.check_language(language)
-    alignment = chosen.align(audio, transcript, language)
+    alignment = with_clean_labels(chosen.align(audio, transcript, language), transcribed=transcript is None)
     if aligner == "auto" and chosen.name == "whisper":
         alignment.settings["auto_choice"] = (f"no forced aligner for '{language}' is available offline; "
                                              "the words and times are Whisper's own")
     return alignment
+
+
+def with_clean_labels(result: Alignment, transcribed: bool) -> Alignment:
+    """The alignment with word labels free of punctuation (and of sentence capitals when transcribed)."""
+    if result.aligner == "windows":
+        return result
+    labels = word_labels([w.word for w in result.words], transcribed)
+    renamed = dict(zip((w.word for w in result.words), labels))
+    result.words = [Word(label, w.start, w.end, w.score) for label, w in zip(labels, result.words)]
+    result.pronunciation_guessed = [renamed.get(w, w) for w in result.pronunciation_guessed]
+    result.timing_guessed = [renamed.get(w, w) for w in result.timing_guessed]
+    return result
 
 
 def clear_cache() -> None:

@@ -17,7 +17,7 @@ class ProportionalAligner(Aligner):
         if transcript is None or not transcript.strip():
             raise AlignmentError(f"{audio.name}: the 'proportional' aligner needs a non-empty transcript")
         words = split_transcript(audio, transcript)
-        return Alignment(words, self.name, transcript, {"approximate": True}, [w.word for w in words])
+        return Alignment(words, self.name, transcript, {"approximate": True}, timing_guessed=[w.word for w in words])
 
 
 class WindowAligner(Aligner):

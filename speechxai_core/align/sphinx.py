@@ -2,7 +2,7 @@
 
 The transcript becomes a linear grammar (optional silences between words) and the Viterbi
 path through it gives each word's frames (10 ms each). Words missing from CMUdict get a
-pronunciation from :mod:`.lts` and are reported in ``Alignment.approximated``. Without a
+pronunciation from :mod:`.lts` and are reported in ``Alignment.pronunciation_guessed``. Without a
 transcript, :class:`~.whisper.WhisperTranscriber` writes one first.
 """
 
@@ -49,7 +49,7 @@ class SphinxAligner(Aligner):
 
     def align(self, audio: Audio, transcript: str | None, language: str = "en") -> Alignment:
         """Force-align ``transcript``; without one, transcribe first and, should the heard text
-        not align, keep Whisper's own word times (all marked approximated)."""
+        not align, keep Whisper's own word times (all in ``timing_guessed``)."""
         self.check_language(language)
         require_speech(audio)
         if transcript is not None:
@@ -69,7 +69,7 @@ class SphinxAligner(Aligner):
             if not words:
                 raise
             settings["fallback"] = f"Whisper word times ({exc})"
-            return Alignment(words, self.name, text, settings, [w.word for w in words])
+            return Alignment(words, self.name, text, settings, timing_guessed=[w.word for w in words])
 
     def _force(self, audio: Audio, transcript: str, settings: dict) -> Alignment:
         with self._lock:
@@ -80,15 +80,15 @@ class SphinxAligner(Aligner):
         if not tokens:
             raise AlignmentError(f"{audio.name}: the transcript is empty")
         keys = [normalise(token) for token in tokens]
-        approximated = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
-        if approximated:
-            settings["guessed_pronunciations"] = {normalise(t): self._added[normalise(t)] for t in approximated}
+        guessed = [tokens[i] for i, key in enumerate(keys) if self._ensure_in_dictionary(key)]
+        if guessed:
+            settings["guessed_pronunciations"] = {normalise(t): self._added[normalise(t)] for t in guessed}
         spans, factor = self._decode(audio, " ".join(keys), audio.name)
         if factor != 1.0:
             settings["slowed_down"] = factor
         words = [Word(token, start, end, score) for token, (start, end, score) in zip(tokens, spans)]
         require_fit(words, audio, transcript)
-        return Alignment(words, self.name, transcript, settings, approximated)
+        return Alignment(words, self.name, transcript, settings, pronunciation_guessed=guessed)
 
     @property
     def transcriber(self):

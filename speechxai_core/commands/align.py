@@ -46,8 +46,10 @@ def run(args) -> int:
     for word in result.words:
         score = "" if word.score is None else f"  {word.score:.2f}"
         print(f"{word.start:8.3f} {word.end:8.3f}  {word.word}{score}")
-    if result.approximated:
-        print(f"approximated: {', '.join(result.approximated)}")
+    if result.pronunciation_guessed:
+        print(f"pronunciation guessed: {', '.join(result.pronunciation_guessed)}")
+    if result.timing_guessed:
+        print(f"timing guessed: {', '.join(result.timing_guessed)}")
     if args.out:
         write_words(result.words, args.out, clip.duration, result.describe())
         print(json.dumps({"written": args.out}))

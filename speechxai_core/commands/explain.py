@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 from .align import add_aligner_options, aligner_options
@@ -10,7 +11,9 @@ from .align import add_aligner_options, aligner_options
 
 def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
-    parser.add_argument("--methods", default="loo,paraling", help="comma-separated: loo, paraling")
+    parser.add_argument("--methods", default="loo,paraling",
+                        help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
+                             "paraling")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
     parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
@@ -18,13 +21,33 @@ def add_method_options(parser) -> None:
     parser.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
     parser.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="independent draws of the random properties (noise, room); mean ± std per level")
+    parser.add_argument("--lime-samples", type=int, default=1000, help="LIME: word subsets sampled")
+    parser.add_argument("--shapley-max-words", type=int, default=10,
+                        help="Shapley: exact over all 2^n coalitions up to this many words, sampled above")
+    parser.add_argument("--shapley-permutations", type=int, default=64, help="Shapley: permutations when sampled")
+    parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
+
+
+def method_options(args):
+    """The :class:`MethodOptions` of the command-line flags."""
+    from ..explain import MethodOptions
+
+    return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
+                         shapley_exact_max_words=args.shapley_max_words,
+                         shapley_permutations=args.shapley_permutations, ig_steps=args.ig_steps)
 
 
 def register(commands) -> None:
     ex = commands.add_parser("explain", help="explain one audio clip")
     ex.add_argument("audio", help="audio file (wav, flac, ogg, mp3, webm, m4a, ...)")
-    ex.add_argument("--model", default="demo", help="preset name, hub id or local folder (default: demo)")
+    ex.add_argument("--model", default="demo",
+                    help="preset name, hub id, local folder, or Python code: file.py:name or package.module:name "
+                         "(a Classifier or a function returning one) (default: demo)")
     ex.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
+    ex.add_argument("--start", type=float, help="explain the recording from here (seconds; times stay the recording's)")
+    ex.add_argument("--end", type=float, help="explain the recording up to here (seconds)")
     source = ex.add_mutually_exclusive_group()
     source.add_argument("--words", help="word timings: JSON [{word,start,end}], WhisperX JSON, CSV word,start,end or TextGrid")
     source.add_argument("--transcript", help="transcript text, force-aligned to the clip (default: transcribe)")
@@ -35,7 +58,8 @@ def register(commands) -> None:
     ex.add_argument("--batch-size", type=int, default=16)
     ex.add_argument("--device", help="cpu, cuda, cuda:1, mps (default: best available)")
     ex.add_argument("--half", action="store_true", help="float16 on GPU")
-    ex.add_argument("--max-duration", type=float, default=60.0, help="longest clip accepted, seconds")
+    ex.add_argument("--max-duration", type=float, default=60.0,
+                    help="longest clip (or --start/--end segment) accepted, seconds")
     ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
     ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -44,24 +68,37 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..audio import SilentAudioWarning
+    from ..explain.runner import AlignmentFallbackWarning
+
+    with warnings.catch_warnings():  # the explanation carries these caveats; the report prints them once
+        warnings.simplefilter("ignore", SilentAudioWarning)
+        warnings.simplefilter("ignore", AlignmentFallbackWarning)
+        return _explain(args)
+
+
+def _explain(args) -> int:
     from ..audio import load_audio
     from ..explain import explain
     from ..models import load_model
     from ..perturb import PROPERTIES, MaskConfig
     from ..reports.clip_text import format_explanation
 
-    clip = load_audio(args.audio, max_duration=args.max_duration)
+    whole = args.start is None and args.end is None
+    clip = load_audio(args.audio, max_duration=args.max_duration if whole else None)
     mask = MaskConfig(args.mask, args.pad_before, args.pad_after)
     properties = tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES
-    classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
     bar = ProgressBar(args.quiet)
+    bar.stage(f"Loading model '{args.model}'…")
+    classifier = load_model(args.model, heads=args.heads, device=args.device, half=args.half)
     try:
         result = explain(
             clip, classifier, words=args.words, transcript=args.transcript, methods=args.methods,
             targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
-            batch_size=args.batch_size, max_duration=args.max_duration, progress=bar,
+            batch_size=args.batch_size, max_duration=args.max_duration, progress=bar, stage=bar.stage,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
-            align_options=aligner_options(args),
+            align_options=aligner_options(args), method_options=method_options(args),
+            start=args.start, end=args.end, notify=lambda message: print(message, file=sys.stderr),
         )
     finally:
         bar.close()
@@ -70,11 +107,14 @@ def run(args) -> int:
         result.to_json(args.json_out)
     if args.csv_out:
         Path(args.csv_out).write_text(result.word_csv(), encoding="utf-8")
+        if result.word_interactions:
+            path = Path(args.csv_out)
+            path.with_name(path.stem + ".interactions.csv").write_text(result.interaction_csv(), encoding="utf-8")
     return 0
 
 
 class ProgressBar:
-    """A tqdm bar driven by the engine's ``(done, total)`` callback."""
+    """Stage lines on stderr and a tqdm bar driven by the engine's ``(done, total)`` callback."""
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
@@ -88,6 +128,10 @@ class ProgressBar:
 
             self.bar = tqdm(total=total, desc="scoring variants", unit="variant", file=sys.stderr)
         self.bar.update(done - self.bar.n)
+
+    def stage(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

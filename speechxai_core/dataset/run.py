@@ -51,6 +51,7 @@ class RunOptions:
     on_align_failure: str = "error"
     align_options: tuple[tuple[str, str | float], ...] = ()
     batch_size: int = 16
+    repeats: int = 1
 
     def __post_init__(self) -> None:
         """Fail before the first item on options that would fail every item."""
@@ -65,6 +66,8 @@ class RunOptions:
         """What must match for a resumed run (the batch size does not change results)."""
         data = asdict(self)
         data.pop("batch_size")
+        if data["repeats"] == 1:  # runs made before repeats existed resume unchanged
+            data.pop("repeats")
         return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
 
 
@@ -114,7 +117,7 @@ def explain_item(item: Item, index: int, classifier: Classifier, engine: Scoring
             mask=MaskConfig(options.mask, options.pad_before_ms, options.pad_after_ms), grid=options.grid,
             properties=options.properties, seed=options.seed, engine=engine, max_duration=options.max_duration,
             aligner=options.aligner, language=options.language, on_align_failure=options.on_align_failure,
-            align_options=dict(options.align_options),
+            align_options=dict(options.align_options), repeats=options.repeats,
         )
         faithfulness = None
         if options.faithfulness and result.word_scores:

@@ -58,7 +58,7 @@ def word_summary(records: list[dict], top_k: int = 10) -> pd.DataFrame:
         for head in explanation["heads"]:
             scores = explanation.get("word_scores", {}).get(head["name"], [])
             rows += [{"head": head["name"], "class": head["target"], "word": word, "score": score}
-                     for word, score in zip(words, scores) if word]
+                     for word, score in zip(words, scores) if word and score is not None]  # None: not heard
     columns = ["head", "class", "word", "mean_score", "count", "rank"]
     if not rows:
         return pd.DataFrame(columns=columns)

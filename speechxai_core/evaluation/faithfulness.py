@@ -15,7 +15,8 @@ Over the remaining selections ``S_1 … S_m``:
 - sufficiency ``= 1/m Σ_j [ p(k | x) − p(k | x with every word outside S_j masked) ]``
   (low = the top words alone keep the prediction).
 
-With no positively scored word, both are undefined (NaN). Words are masked exactly as
+With no positively scored word, both are undefined (NaN). Words that were not scored (None:
+beyond the model's input window; NaN likewise) are never selected and do not count in ``n``. Words are masked exactly as
 during the explanation (same mask strategy, padding and seed), and every masked clip is
 scored through :class:`~speechxai_core.scoring.ScoringEngine` in one batched call.
 
@@ -40,9 +41,8 @@ import numpy as np
 from ..audio import AudioSource, load_audio
 from ..errors import SpeechXAIError
 from ..explanation import Explanation
+from ..explain.replay import renderer_for
 from ..models import Classifier
-from ..perturb.masking import MaskConfig
-from ..perturb.render import Renderer
 from ..perturb.variants import ORIGINAL, Variant, word_set_variant
 from ..scoring import ScoringEngine
 
@@ -106,11 +106,13 @@ def get_thresholds(thresholds: str | Sequence[float]) -> tuple[float, ...]:
     return values
 
 
-def selections(scores: Sequence[float], thresholds: Sequence[float] = DECILES, only_positive: bool = True) -> list[tuple[int, ...]]:
+def selections(scores: Sequence[float | None], thresholds: Sequence[float] = DECILES,
+               only_positive: bool = True) -> list[tuple[int, ...]]:
     """The distinct top-k word sets (sorted indices) evaluated for ``scores``; see the module doc."""
-    values = np.asarray(scores, dtype=float)
-    n = len(values)
-    ranked = [int(i) for i in np.argsort(-values, kind="stable") if not only_positive or values[i] > 0]
+    values = np.asarray([np.nan if v is None else v for v in scores], dtype=float)
+    n = int(np.sum(~np.isnan(values)))
+    ranked = [int(i) for i in np.argsort(-np.nan_to_num(values, nan=-np.inf), kind="stable")
+              if not np.isnan(values[i]) and (not only_positive or values[i] > 0)]
     chosen: list[tuple[int, ...]] = []
     for threshold in thresholds:
         k = int(threshold * n + 1e-9)  # guard: 0.7 * 10 must give 7, not 6
@@ -128,9 +130,13 @@ def removal_variants(selection: tuple[int, ...], n_words: int) -> tuple[Variant,
     return word_set_variant(selection), word_set_variant(i for i in range(n_words) if i not in kept)
 
 
-def random_scores(n_words: int, seed: int, clip: str = "") -> np.ndarray:
-    """Uniform scores in [−1, 1], one per word, drawn from a generator seeded by (seed, clip name)."""
-    return np.random.default_rng([seed, zlib.crc32(clip.encode())]).uniform(-1.0, 1.0, n_words)
+def random_scores(n_words: int, seed: int, clip: str = "", scored: Sequence[bool] | None = None) -> np.ndarray:
+    """Uniform scores in [−1, 1], one per word, drawn from a generator seeded by (seed, clip name);
+    NaN where ``scored`` is False (words that were not scored keep out of the baseline too)."""
+    values = np.random.default_rng([seed, zlib.crc32(clip.encode())]).uniform(-1.0, 1.0, n_words)
+    if scored is not None:
+        values[~np.asarray(scored, dtype=bool)] = np.nan
+    return values
 
 
 def evaluate_explanation(
@@ -142,14 +148,16 @@ def evaluate_explanation(
     thresholds: str | Sequence[float] = DECILES,
     only_positive: bool = True,
     seeds: Sequence[int] = RANDOM_SEEDS,
+    method: str = "loo",
 ) -> dict[str, HeadFaithfulness]:
-    """{head: faithfulness} of ``explanation``'s word scores on ``audio`` with ``model``.
+    """{head: faithfulness} of ``explanation``'s word scores of ``method`` on ``audio`` with ``model``.
 
     ``audio`` must be the clip that was explained; the masking settings are taken from
     the explanation. All masked clips (every head, every seed) are scored in one batched call.
     """
-    if not explanation.word_scores or not explanation.words:
-        raise EvaluationError("faithfulness needs word scores: explain with the 'loo' method and words")
+    word_scores = explanation.scores_for(method) if method in explanation.word_methods else {}
+    if not word_scores or not explanation.words:
+        raise EvaluationError(f"faithfulness needs word scores: explain with the '{method}' method and words")
     levels = get_thresholds(thresholds)
     engine = engine or ScoringEngine(model)
     if engine.classifier is not model:
@@ -159,12 +167,12 @@ def evaluate_explanation(
         raise EvaluationError(
             f"{clip.name}: {len(clip.samples)} samples, but the explanation was made on {explanation.audio['samples']}"
         )
-    settings = explanation.settings
-    renderer = Renderer(clip, explanation.words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
+    renderer = renderer_for(explanation, clip)
     n = len(explanation.words)
-    plans = {head: selections(scores, levels, only_positive) for head, scores in explanation.word_scores.items()}
+    plans = {head: selections(scores, levels, only_positive) for head, scores in word_scores.items()}
     clip_name = str(explanation.audio.get("name", ""))
-    random_plans = [selections(random_scores(n, seed, clip_name), levels, only_positive) for seed in seeds]
+    scored = [v is not None for v in next(iter(explanation.word_scores.values()))]
+    random_plans = [selections(random_scores(n, seed, clip_name, scored), levels, only_positive) for seed in seeds]
     wanted = [v for plan in [*plans.values(), *random_plans] for sel in plan for v in removal_variants(sel, n)]
     scored = engine.score(renderer, [ORIGINAL, *wanted])
     targets = {head.name: head.target_index for head in explanation.heads}

@@ -1,86 +1,42 @@
-"""Attribution methods as stages of variants plus the arithmetic that turns scores into results.
+"""The registry of attribution methods, by name (the names are a public contract).
 
-Word leave-one-out: ``r(w_i) = p(k | x) - p(k | x with w_i masked)`` per head.
-Paralinguistic: per level ``d(l) = p(k | x) - p(k | x~_l)``; ``r(property) = mean_l d(l)``.
+Each method lives in its own module with its math in the docstring:
+``loo`` (:mod:`.loo`), ``lime`` (:mod:`.lime`), ``shapley`` (:mod:`.shapley`),
+``gradient``, ``gradient_x_input``, ``integrated_gradients`` (:mod:`.gradients`),
+``paraling`` (:mod:`.paralinguistic`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from .base import Method, MethodError
+from .gradients import GRADIENT_METHODS, GradientMethod
+from .lime import Lime
+from .loo import WordLeaveOneOut
+from .paralinguistic import Paralinguistic
+from .shapley import Shapley
 
-import numpy as np
-
-from ..explanation import Explanation
-from ..perturb.grids import ParalinguisticGrid
-from ..perturb.variants import Variant, word_variants
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A named set of variants whose results are applied together."""
-
-    name: str
-    variants: list[Variant]
+METHODS: dict[str, Method] = {}
 
 
-@dataclass
-class Context:
-    """What a method needs: heads' targets, the clip's probabilities, the grid."""
-
-    n_words: int
-    targets: dict[str, int]
-    original: dict[str, np.ndarray]
-    grid: ParalinguisticGrid
-    properties: tuple[str, ...]
-
-    def drop(self, scores: dict[str, dict[str, np.ndarray]], variant: Variant, head: str) -> float:
-        k = self.targets[head]
-        return float(self.original[head][k] - scores[variant.id][head][k])
+def register(method: Method) -> Method:
+    """Add ``method`` under its ``name``; a name can be registered once."""
+    if method.name in METHODS:
+        raise ValueError(f"method '{method.name}' is already registered")
+    METHODS[method.name] = method
+    return method
 
 
-class Method(Protocol):
-    name: str
+for _method in (WordLeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic()):
+    register(_method)
 
-    def stages(self, context: Context) -> list[Stage]: ...
-
-    def apply(self, context: Context, stage: Stage, scores: dict, explanation: Explanation) -> None: ...
-
-
-class WordLeaveOneOut:
-    name = "loo"
-
-    def stages(self, context: Context) -> list[Stage]:
-        return [Stage("words", word_variants(context.n_words))] if context.n_words else []
-
-    def apply(self, context: Context, stage: Stage, scores: dict, explanation: Explanation) -> None:
-        explanation.word_scores = {
-            head: [context.drop(scores, variant, head) for variant in stage.variants] for head in context.targets
-        }
-
-
-class Paralinguistic:
-    name = "paraling"
-
-    def stages(self, context: Context) -> list[Stage]:
-        return [Stage(prop, context.grid.variants((prop,))) for prop in context.properties]
-
-    def apply(self, context: Context, stage: Stage, scores: dict, explanation: Explanation) -> None:
-        prop = stage.name
-        explanation.paralinguistic_levels[prop] = [float(v.level) for v in stage.variants]
-        for head in context.targets:
-            drops = [context.drop(scores, variant, head) for variant in stage.variants]
-            explanation.paralinguistic_drops.setdefault(head, {})[prop] = drops
-            explanation.paralinguistic.setdefault(head, {})[prop] = float(np.mean(drops))
-
-
-METHODS: dict[str, Method] = {method.name: method for method in (WordLeaveOneOut(), Paralinguistic())}
+WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)
 
 
 def get_methods(names) -> list[Method]:
+    """Methods by name: a list, or comma-separated names (duplicates dropped, order kept)."""
     names = [names] if isinstance(names, str) else list(names)
     names = [part.strip() for name in names for part in name.split(",") if part.strip()]
     unknown = [name for name in names if name not in METHODS]
     if unknown or not names:
-        raise ValueError(f"unknown method(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(METHODS)}")
+        raise MethodError(f"unknown method(s) {', '.join(unknown) or '(none)'}: choose from {', '.join(METHODS)}")
     return [METHODS[name] for name in dict.fromkeys(names)]

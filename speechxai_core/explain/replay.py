@@ -9,13 +9,18 @@ from ..explanation import Explanation
 from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
 from ..perturb.variants import parse_variant_id
+from .segment import cut, offset, shift
 
 
 def renderer_for(explanation: Explanation, audio: AudioSource) -> Renderer:
-    """A renderer configured as the explanation was (clip rate, words, mask, seed)."""
-    clip = load_audio(audio, explanation.audio["sampling_rate"], max_duration=None)
+    """A renderer configured as the explanation was (clip rate, words, mask, seed); ``audio`` is the
+    whole recording, of which only the explained segment (when there is one) is rendered."""
+    recording = load_audio(audio, explanation.audio["sampling_rate"], max_duration=None)
+    segment = explanation.audio.get("segment")
+    clip, _ = cut(recording, segment["start"], segment["end"]) if segment else (recording, None)
     settings = explanation.settings
-    return Renderer(clip, explanation.words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
+    words = shift(explanation.words, -offset(segment))
+    return Renderer(clip, words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
 
 
 def variant_audio(explanation: Explanation, audio: AudioSource | Audio, variant_id: str) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 :func:`iter_explain` yields a growing :class:`Explanation` each time a stage (the
 words, then each property) is complete; :func:`explain` returns the final one.
+Methods' stages are scored together in batched rounds; a stage's follow-up stages
+(which need its results) form the next round; variants scored once are reused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import numpy as np
 from ..align.registry import align
 from ..align.windows import DEFAULT_WINDOW_S, window_words
 from ..align.words import Word, WordsError, check_words, read_words, words_from_records
-from ..audio import Audio, AudioSource, load_audio
+from ..align.fit import check_fit
+from ..audio import Audio, AudioError, AudioSource, load_audio
 from ..explanation import Explanation, HeadResult, VariantRecord
 from ..models import Classifier, heads_spec, load_model
 from ..perturb.grids import ParalinguisticGrid, get_grid
@@ -23,7 +26,11 @@ from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
 from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
-from .methods import Context, get_methods
+from .base import Context, MethodOptions
+from .caveats import add_caveats
+from .cost import LARGE_RUN_S, estimate
+from .methods import get_methods
+from .segment import cut, heard, inside, offset, shift, unheard_message
 from .targets import TargetSpec, parse_target_spec, resolve_targets
 
 WordsInput = Sequence[Word] | Sequence[dict] | str | None
@@ -59,10 +66,17 @@ def iter_explain(
     batch_size: int = 16,
     max_duration: float | None = 60.0,
     progress: Callable[[int, int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
     aligner: str = "auto",
     language: str = "en",
     on_align_failure: str = "windows",
     align_options: dict | None = None,
+    start: float | None = None,
+    end: float | None = None,
+    repeats: int | None = None,
+    method_options: MethodOptions | dict | None = None,
+    notify: Callable[[str], None] | None = None,
+    method_time_limit_s: float | None = None,
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -73,54 +87,127 @@ def iter_explain(
     (None) the clip is transcribed then aligned, by ``aligner`` (see :mod:`speechxai_core.align`)
     for ``language``; ``align_options`` go to the aligner (``asr_model``, ``align_model``,
     ``device``, ``window``). When alignment fails, ``on_align_failure="windows"`` warns and uses
-    equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error.
+    equal windows (``DEFAULT_WINDOW_S``); ``"error"`` raises the alignment error, and also
+    stops when a given transcript does not fit the audio (:mod:`speechxai_core.align.fit`).
+    ``stage(text)`` is called as each stage starts (model loading, transcription, alignment,
+    the transcript check, scoring); ``progress(done, total)`` counts scored variants.
+    ``start``/``end`` (seconds): explain only that part of the recording; ``max_duration`` then
+    limits the part. Times in the explanation stay in the recording's timeline (see
+    :mod:`.segment`). Words the model does not hear (beyond ``classifier.max_duration``) are not
+    scored: None in ``word_scores`` and a ``beyond_model_window`` warning.
+    ``method_options`` (:class:`MethodOptions` or a dict of its fields) tune the methods;
+    ``repeats`` (independent draws of noise and room per level) overrides its ``repeats``.
+    Large runs are timed first (one batch) and ``notify`` gets the estimate when it exceeds
+    ``LARGE_RUN_S``; a method estimated above ``method_time_limit_s`` is skipped (``notify``
+    says so; ``settings["skipped_methods"]`` records why).
     """
+    options = MethodOptions.from_value(method_options, repeats=repeats)
+    announce = stage or (lambda text: None)
+    if not isinstance(model, Classifier):
+        announce(f"Loading model '{model}'…")
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
     if engine.classifier is not classifier:
         raise ValueError("the scoring engine was built for another model")
-    clip = load_audio(audio, classifier.sampling_rate, max_duration=max_duration)
+    whole = start is None and end is None
+    recording = load_audio(audio, classifier.sampling_rate, max_duration=max_duration if whole else None)
+    clip, segment = cut(recording, start, end)
+    if max_duration is not None and clip.duration > max_duration:
+        raise AudioError(f"{clip.name}: the segment is too long ({clip.duration:.1f} s; the limit is {max_duration:g} s)")
     chosen = get_methods(methods)
     word_list, aligner_settings = _words(
-        clip, words, transcript, needed=any(m.name == "loo" for m in chosen),
+        clip, words, transcript, needed=any(m.word_level for m in chosen),
         aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
+        segment=segment, announce=announce,
     )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
     target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
-    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties))
-    explanation = _skeleton(clip, classifier, word_list, original, target_index)
+    heard_words = heard(word_list, classifier.max_duration)
+    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), options, seed,
+                      classifier, clip, word_list, tuple(heard_words))
+    explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, target_index, segment)
     explanation.variants = _records({"original": original}, classifier, target_index)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
-        "aligner": aligner_settings,
+        "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
-    stages = [(method, stage) for method in chosen for stage in method.stages(context)]
-    pending = {stage.name: {v.id for v in stage.variants} for _, stage in stages}
+    add_caveats(explanation, clip, aligner_settings)
+    unheard = [word.word for i, word in enumerate(explanation.words) if i not in set(heard_words)]
+    if unheard:
+        explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
+        if not heard_words and any(m.name == "loo" for m in chosen):
+            explanation.word_scores = {head: [None] * len(word_list) for head in target_index}
+    chosen = _within_budget(chosen, estimate(chosen, context, engine, renderer), explanation, notify,
+                            method_time_limit_s)
+    explanation.settings["methods"] = [m.name for m in chosen]
     scores: dict = {"original": original}
-    all_variants = [variant for _, stage in stages for variant in stage.variants]
-    for batch in engine.iter_score(renderer, all_variants, progress):
-        scores.update(batch)
-        explanation.variants.extend(_records(batch, classifier, target_index))
-        finished = False
-        for method, stage in stages:
-            waiting = pending[stage.name]
-            if waiting and not waiting.isdisjoint(batch):
-                waiting.difference_update(batch)
-                if not waiting:
-                    method.apply(context, stage, scores, explanation)
-                    finished = True
-        if finished and any(pending.values()):
-            snapshot = copy.deepcopy(explanation)
-            snapshot.complete = False
-            yield snapshot
+    queue = [(method, stage) for method in chosen for stage in method.stages(context)]
+    while queue:
+        follow_ups, waiting = [], []
+        for method, stage in queue:
+            missing = {v.id for v in stage.variants} - scores.keys()
+            if missing:
+                waiting.append((method, stage, missing))
+            else:
+                follow_ups += [(method, nxt) for nxt in method.apply(context, stage, scores, explanation)]
+        new = list({v.id: v for _, stage, _ in waiting for v in stage.variants if v.id not in scores}.values())
+        if new:
+            announce(f"Scoring {len(new)} variants of {clip.duration:.1f} s of audio…")
+        for batch in engine.iter_score(renderer, new, progress) if new else ():
+            scores.update(batch)
+            explanation.variants.extend(_records(batch, classifier, target_index))
+            finished = False
+            for method, stage, missing in waiting:
+                if missing and not missing.isdisjoint(batch):
+                    missing.difference_update(batch)
+                    if not missing:
+                        follow_ups += [(method, nxt) for nxt in method.apply(context, stage, scores, explanation)]
+                        finished = True
+            if finished and (follow_ups or any(missing for _, _, missing in waiting)):
+                snapshot = copy.deepcopy(explanation)
+                snapshot.complete = False
+                yield snapshot
+        queue = follow_ups
+    _not_scored(explanation, set(heard_words))
     _finish(explanation)
     yield explanation
 
 
+def _not_scored(explanation: Explanation, heard_words: set[int]) -> None:
+    """Every word method's score of a word the model does not hear becomes None."""
+    for table in explanation.method_scores.values():
+        for values in table.values():
+            for i in range(len(values)):
+                if i not in heard_words:
+                    values[i] = None
+
+
+def _within_budget(chosen: list, cost, explanation: Explanation, notify, limit_s: float | None) -> list:
+    """``chosen`` without the methods whose estimate exceeds ``limit_s``; announces large runs."""
+    if cost is None:
+        return chosen
+    skipped = {m.name: f"estimated {cost.describe(m.name)}, over the {limit_s:g} s limit"
+               for m in chosen if limit_s is not None and cost.seconds(m.name) > limit_s}
+    kept = [m for m in chosen if m.name not in skipped]
+    for name, reason in skipped.items():
+        if notify:
+            notify(f"{name} skipped: {reason}")
+    if skipped:
+        explanation.settings["skipped_methods"] = skipped
+    total = sum(cost.seconds(m.name) for m in kept)
+    if notify and total > LARGE_RUN_S:
+        notify(f"large run: {', '.join(f'{m.name} {cost.variants[m.name]:,}' for m in kept)} variants "
+               f"— about {total:.0f} s ({cost.seconds_per_variant * 1000:.1f} ms per variant)")
+    return kept
+
+
 def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
-           language: str = "en", on_failure: str = "windows", options: dict | None = None) -> tuple[list[Word], dict]:
+           language: str = "en", on_failure: str = "windows", options: dict | None = None,
+           segment: dict | None = None, announce: Callable[[str], None] = lambda text: None,
+           ) -> tuple[list[Word], dict]:
+    """Words in the clip's own time (the segment's, when one is cut) and how they were found."""
     if words is not None:
         if isinstance(words, str) or hasattr(words, "__fspath__"):
             parsed, source = read_words(words), str(words)
@@ -129,6 +216,11 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
             source = "given"
         if needed and not parsed:
             raise WordsError("the word list is empty")
+        if segment:
+            parsed = shift(inside(parsed, segment["start"], segment["end"]), -segment["start"])
+            if needed and not parsed:
+                raise WordsError(f"no word of the timings lies inside the segment "
+                                 f"{segment['start']:g}-{segment['end']:g} s")
         return check_words(parsed, clip.duration, clip.name), {"name": "given", "source": source}
     if transcript is None and not needed:
         return [], {"name": "none"}
@@ -137,8 +229,15 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
     options = dict(options or {})
     window = options.pop("window", DEFAULT_WINDOW_S)
     try:
+        announce("Aligning the transcript to the audio…" if transcript is not None else
+                 "Transcribing the clip, then aligning the words…")
         result = align(clip, transcript, language, aligner, **options)
-        return check_words(result.words, clip.duration, clip.name), result.describe()
+        described = result.describe()
+        if transcript is not None and result.words:
+            announce("Checking that the transcript fits the audio…")
+            described["transcript_fit"] = check_fit(clip, result.words, language, options.get("asr_model"),
+                                                    stop=on_failure == "error")
+        return check_words(result.words, clip.duration, clip.name), described
     except WordsError as exc:
         if on_failure == "error":
             raise
@@ -147,7 +246,8 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
                                             "language": language, "reason": str(exc)}
 
 
-def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict) -> Explanation:
+def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict,
+              segment: dict | None = None) -> Explanation:
     heads = [
         HeadResult(
             name=head.name, labels=list(head.labels), target=head.labels[targets[head.name]],
@@ -157,9 +257,10 @@ def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: 
         )
         for head in classifier.heads
     ]
+    audio = {"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)}
     return Explanation(
-        audio={"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)},
-        model={"name": classifier.name, "heads": heads_spec(classifier.heads)},
+        audio=audio | ({"segment": segment} if segment else {}),
+        model={"name": classifier.name, "heads": heads_spec(classifier.heads), "max_duration": classifier.max_duration},
         words=words, heads=heads, complete=False,
     )
 
@@ -178,13 +279,26 @@ def _records(batch: dict, classifier: Classifier, targets: dict) -> list[Variant
 
 def _finish(explanation: Explanation) -> None:
     """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
-    rank = {"original": 0, "word": 1, "pitch": 2, "stretch": 3, "noise": 4, "reverb": 5}
-    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, r.level or 0.0))
+    rank = {"original": 0, "word": 1, "words": 2, "pitch": 3, "stretch": 4, "noise": 5, "reverb": 6}
+    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, _word_set(r.id), r.level or 0.0, r.id))
+    methods = explanation.settings.get("methods", [])
+    for table in ("method_scores", "method_details"):
+        values = getattr(explanation, table)
+        setattr(explanation, table, {name: values[name] for name in methods if name in values})
     order = {prop: i for i, prop in enumerate(PROPERTIES)}
-    for table in (explanation.paralinguistic, explanation.paralinguistic_drops):
+    for table in (explanation.paralinguistic, explanation.paralinguistic_drops, explanation.paralinguistic_std,
+                  explanation.paralinguistic_drops_std):
         for head, values in table.items():
             table[head] = dict(sorted(values.items(), key=lambda item: order[item[0]]))
     explanation.paralinguistic_levels = dict(
         sorted(explanation.paralinguistic_levels.items(), key=lambda item: order[item[0]])
     )
     explanation.complete = True
+
+
+def _word_set(variant_id: str) -> tuple[int, ...]:
+    """Word indices of a ``words:`` id (size first, then indices), () for other kinds."""
+    if not variant_id.startswith("words:"):
+        return ()
+    indices = tuple(int(i) for i in variant_id[6:].split("+"))
+    return (len(indices), *indices)

@@ -19,15 +19,27 @@ def load_model(
     device: str | None = None,
     half: bool = False,
     trust_remote_code: bool = False,
+    allow_code_models: bool = True,
 ) -> Classifier:
     """Load a preset name, hub id or local folder once; later calls return the same object.
 
-    ``heads`` overrides the preset's heads spec. Raises :class:`ModelLoadError`.
+    ``heads`` overrides the preset's heads spec. ``file.py:name`` or ``package.module:name``
+    loads a classifier from Python code (see :mod:`.code`), only with ``allow_code_models``
+    (a hosted app passes False). Raises :class:`ModelLoadError`.
     """
     from pathlib import Path
 
+    from .code import is_code_spec, load_code_model
     from .encoder_slots import EncoderSlotsClassifier, is_encoder_slots_folder
     from .hf import HFAudioClassifier
+
+    if is_code_spec(model):
+        if not allow_code_models:
+            raise ModelLoadError("models from Python code (file.py:name) are accepted only when the app runs "
+                                 "locally; choose a preset, a hub id or a model folder")
+        if heads:
+            raise ModelLoadError("--heads does not apply to a model from Python code; give its labels per head there")
+        return load_code_model(model)
 
     preset = resolve(model)
     spec = heads if heads else preset.heads

@@ -19,13 +19,16 @@ class Classifier(ABC):
 
     Subclasses set ``heads``, ``sampling_rate``, ``name`` and ``supports_padding``
     (True only when zero-padding plus ``lengths`` leaves each item's output unchanged,
-    e.g. a transformer that takes an attention mask).
+    e.g. a transformer that takes an attention mask), and ``max_duration``: the longest
+    input in seconds that the model really uses (audio after it is cut off or ignored),
+    None when it hears inputs of any length.
     """
 
     heads: list[Head]
     sampling_rate: int
     name: str
     supports_padding: bool = False
+    max_duration: float | None = None
 
     @abstractmethod
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:

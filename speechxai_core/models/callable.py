@@ -17,8 +17,11 @@ class CallableClassifier(Classifier):
     ``supports_padding`` is set (then rows are zero-padded and ``fn`` also receives
     ``lengths=`` as a keyword). ``fn`` returns an array (batch, total classes) or a
     dict {head: (batch, classes)}; ``outputs`` says whether they are ``"probabilities"``
-    or ``"logits"`` (a softmax is then applied per head).
+    or ``"logits"`` (a softmax is then applied per head, so a head needs at least two classes).
+    Probabilities need not sum to 1: detection or multi-label scores (one sigmoid per class)
+    are explained as they are, each class's score on its own.
     ``labels`` is a list of class names (one head) or {head name: class names}.
+    ``max_duration``: seconds of input that ``fn`` really uses (None: all of it).
     """
 
     def __init__(
@@ -29,6 +32,7 @@ class CallableClassifier(Classifier):
         outputs: str = "probabilities",
         supports_padding: bool = False,
         name: str = "callable",
+        max_duration: float | None = None,
     ) -> None:
         if outputs not in ("probabilities", "logits"):
             raise ValueError("outputs must be 'probabilities' or 'logits'")
@@ -37,11 +41,19 @@ class CallableClassifier(Classifier):
         for head_name, names in label_map.items():
             self.heads.append(Head(head_name, tuple(str(n) for n in names), start, start + len(names)))
             start += len(names)
+        single = [head.name for head in self.heads if len(head.labels) == 1]
+        if outputs == "logits" and single:
+            raise ValueError(f"head '{single[0]}' has one class but outputs='logits': a softmax over one class is "
+                             "always 1, so nothing could be explained; return a probability (e.g. a sigmoid) with "
+                             "outputs='probabilities', or give the head two classes")
         self.fn = fn
         self.outputs = outputs
         self.sampling_rate = sampling_rate
         self.supports_padding = supports_padding
         self.name = name
+        if max_duration is not None and max_duration <= 0:
+            raise ValueError("max_duration must be positive (or None)")
+        self.max_duration = max_duration
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         kwargs = {"lengths": lengths} if self.supports_padding else {}

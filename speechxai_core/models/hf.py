@@ -51,10 +51,16 @@ class HFAudioClassifier(Classifier):
         config = self.model.config
         labels = [str(config.id2label.get(i, config.id2label.get(str(i), f"LABEL_{i}"))) for i in range(config.num_labels)]
         self.heads = parse_heads(heads, labels)
+        single = [head.name for head in self.heads if len(head.labels) == 1]
+        if single:
+            raise ModelLoadError(f"model '{source}': head '{single[0]}' has one output, and a softmax over one class "
+                                 "is always 1; give --heads with at least two classes per head, or wrap the model "
+                                 "with CallableClassifier(outputs='probabilities') and a sigmoid")
         self.sampling_rate = int(getattr(self.extractor, "sampling_rate", 16000))
         self.supports_padding = bool(
             getattr(self.extractor, "feature_size", 0) == 1 and getattr(self.extractor, "return_attention_mask", False)
         )
+        self.max_duration = input_window(self.extractor, config)
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         import torch
@@ -72,6 +78,25 @@ class HFAudioClassifier(Classifier):
         with torch.inference_mode():
             logits = self.model(**inputs).logits
         return split_probabilities(logits.float().cpu().numpy(), self.heads)
+
+
+def input_window(extractor, config) -> float | None:
+    """Seconds of audio the model sees; None for raw-waveform models (wav2vec2-type) that take any length.
+
+    Whisper-type: the extractor pads or cuts to ``n_samples``, and the encoder has
+    ``max_source_positions`` positions, each two mel hops (conv stride 2): the shorter wins.
+    AST-type: ``max_length`` fbank frames of 10 ms.
+    """
+    sr = float(getattr(extractor, "sampling_rate", 16000))
+    limits = []
+    if getattr(extractor, "n_samples", None):
+        limits.append(extractor.n_samples / sr)
+    positions, hop = getattr(config, "max_source_positions", None), getattr(extractor, "hop_length", None)
+    if positions and hop and getattr(config, "model_type", "") == "whisper":
+        limits.append(positions * 2 * hop / sr)
+    if type(extractor).__name__ == "ASTFeatureExtractor" and getattr(extractor, "max_length", None):
+        limits.append(extractor.max_length * 0.01)
+    return round(min(limits), 4) if limits else None
 
 
 def _load(source: str, trust_remote_code: bool):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .variants import PROPERTIES, Variant
+from .variants import PROPERTIES, RANDOM_KINDS, Variant
 
 
 def _steps(start: float, stop: float, step: float) -> tuple[float, ...]:
@@ -39,13 +39,19 @@ class ParalinguisticGrid:
     def levels(self, prop: str) -> tuple[float, ...]:
         return getattr(self, prop)
 
-    def variants(self, properties: tuple[str, ...] = PROPERTIES) -> list[Variant]:
+    def variants(self, properties: tuple[str, ...] = PROPERTIES, repeats: int = 1) -> list[Variant]:
+        """Every level of ``properties``; random kinds (noise, reverb) once per draw ``0 … repeats−1``."""
         kinds = {"pitch_down": "pitch", "pitch_up": "pitch", "stretch_down": "stretch",
                  "stretch_up": "stretch", "noise": "noise", "reverb": "reverb"}
         unknown = set(properties) - set(PROPERTIES)
         if unknown:
             raise ValueError(f"unknown properties: {', '.join(sorted(unknown))} (choose from {', '.join(PROPERTIES)})")
-        return [Variant(kinds[prop], float(level)) for prop in properties for level in self.levels(prop)]
+        return [
+            Variant(kinds[prop], float(level), draw=draw)
+            for prop in properties
+            for draw in range(repeats if kinds[prop] in RANDOM_KINDS else 1)
+            for level in self.levels(prop)
+        ]
 
     def to_dict(self) -> dict:
         return {prop: list(self.levels(prop)) for prop in PROPERTIES} | {"name": self.name}

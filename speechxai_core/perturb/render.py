@@ -43,6 +43,12 @@ class Renderer:
         """The clip with the given words masked; ``tag`` seeds noise masks."""
         return mask_spans(self.audio.samples, self.spans(word_indices), self.mask, variant_rng(self.seed, tag))
 
+    def room(self, draw: int) -> tuple[float, ...]:
+        """Source and microphone positions (fractions of the room) of reverb draw ``draw``."""
+        if draw == 0:
+            return transforms.DEFAULT_ROOM_POSITIONS
+        return transforms.random_room_positions(variant_rng(self.seed, f"reverb@{draw}"))
+
     def render(self, variant: Variant) -> np.ndarray:
         samples, sr = self.audio.samples, self.audio.sr
         if variant.kind == "original":
@@ -55,8 +61,8 @@ class Renderer:
             return transforms.pitch_shift(samples, sr, variant.level)
         if variant.kind == "stretch":
             return transforms.time_stretch(samples, sr, variant.level)
-        if variant.kind == "noise":
-            return transforms.add_white_noise(samples, variant.level, variant_rng(self.seed, variant.id))
-        if variant.kind == "reverb":
-            return transforms.reverberate(samples, sr, variant.level)
+        if variant.kind == "noise":  # one draw per clip and draw index, scaled to each SNR
+            return transforms.add_white_noise(samples, variant.level, variant_rng(self.seed, f"noise@{variant.draw}"))
+        if variant.kind == "reverb":  # one room geometry per draw index, scaled to each size
+            return transforms.reverberate(samples, sr, variant.level, self.room(variant.draw))
         raise VariantError(f"cannot render variant kind '{variant.kind}'")

@@ -2,10 +2,12 @@
 
 - pitch: Rubber Band pitch shift (pedalboard), length kept, f0 scaled by 2**(st/12);
 - stretch: Rubber Band time stretch to ``round(n * factor)`` samples, pitch kept;
-- noise: seeded white Gaussian noise with power ``P_signal / 10**(snr/10)``;
+- noise: seeded white Gaussian noise with power ``P_signal / 10**(snr/10)``; the caller passes
+  a generator seeded once per clip (and draw), so all SNRs scale the same noise;
 - reverb: image-method room impulse response (pyroomacoustics) of a shoebox room
   ``L x 0.8L x 3 m`` with fixed wall absorption, direct-path aligned, output scaled
-  to the input's RMS and cut to the input's length.
+  to the input's RMS and cut to the input's length. Source and microphone sit at fixed
+  fractions of the room (``positions``), so rooms of different sizes differ only in size.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ import numpy as np
 
 WALL_ENERGY_ABSORPTION = 0.25
 ROOM_HEIGHT_M = 3.0
+# (source x, source y, source z, mic x, mic y, mic z) as fractions of the room's length, width, height
+DEFAULT_ROOM_POSITIONS = (0.25, 0.5, 0.5, 0.75, 0.45, 1.4 / 3.0)
+
+
+def random_room_positions(rng: np.random.Generator) -> tuple[float, ...]:
+    """Source in the room's first half, microphone in its second, both away from the walls."""
+    source = (rng.uniform(0.15, 0.45), rng.uniform(0.2, 0.8), rng.uniform(0.35, 0.65))
+    mic = (rng.uniform(0.55, 0.85), rng.uniform(0.2, 0.8), rng.uniform(0.35, 0.65))
+    return tuple(round(float(v), 6) for v in (*source, *mic))
 
 
 def pitch_shift(samples: np.ndarray, sr: int, semitones: float) -> np.ndarray:
@@ -40,10 +51,11 @@ def add_white_noise(samples: np.ndarray, snr_db: float, rng: np.random.Generator
     return (samples + noise).astype(np.float32)
 
 
-def reverberate(samples: np.ndarray, sr: int, room_length_m: float) -> np.ndarray:
+def reverberate(samples: np.ndarray, sr: int, room_length_m: float,
+                positions: tuple[float, ...] = DEFAULT_ROOM_POSITIONS) -> np.ndarray:
     from scipy.signal import fftconvolve
 
-    rir = room_impulse_response(sr, float(room_length_m))
+    rir = room_impulse_response(sr, float(room_length_m), tuple(positions))
     wet = fftconvolve(samples.astype(np.float64), rir)[: len(samples)]
     rms_in = np.sqrt(np.mean(samples.astype(np.float64) ** 2))
     rms_out = np.sqrt(np.mean(wet ** 2))
@@ -53,14 +65,15 @@ def reverberate(samples: np.ndarray, sr: int, room_length_m: float) -> np.ndarra
 
 
 @lru_cache(maxsize=64)
-def room_impulse_response(sr: int, room_length_m: float) -> np.ndarray:
+def room_impulse_response(sr: int, room_length_m: float,
+                          positions: tuple[float, ...] = DEFAULT_ROOM_POSITIONS) -> np.ndarray:
     """Deterministic RIR, trimmed so the direct path is at sample 0 (read-only array)."""
     import pyroomacoustics as pra
 
     dims = [room_length_m, 0.8 * room_length_m, ROOM_HEIGHT_M]
     room = pra.ShoeBox(dims, fs=sr, materials=pra.Material(WALL_ENERGY_ABSORPTION), max_order=12, air_absorption=False)
-    room.add_source([0.25 * dims[0], 0.5 * dims[1], 1.5])
-    room.add_microphone([0.75 * dims[0], 0.45 * dims[1], 1.4])
+    room.add_source([fraction * size for fraction, size in zip(positions[:3], dims)])
+    room.add_microphone([fraction * size for fraction, size in zip(positions[3:], dims)])
     room.compute_rir()
     rir = np.asarray(room.rir[0][0], dtype=np.float64)
     rir = rir[int(np.argmax(np.abs(rir))):]

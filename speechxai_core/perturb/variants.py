@@ -4,6 +4,7 @@ Ids are stable strings: ``original``, ``word:3`` (the 4th word masked),
 ``pitch:-2.5`` (semitones), ``stretch:0.85`` (duration factor, < 1 = shorter = faster),
 ``noise:10`` (SNR in dB), ``reverb:5`` (room length in metres),
 ``words:0+2+5`` (a set of words masked together, indices ascending).
+A random property's independent draw ``d > 0`` is suffixed: ``noise:10@2`` (draw 0 has no suffix).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from ..errors import SpeechXAIError
 
 PARALINGUISTIC_KINDS = ("pitch", "stretch", "noise", "reverb")
+RANDOM_KINDS = ("noise", "reverb")  # kinds whose rendering draws random numbers (noise, room geometry)
 PROPERTIES = ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb")
 PROPERTY_UNITS = {
     "pitch_down": "semitones", "pitch_up": "semitones", "stretch_down": "duration factor",
@@ -30,6 +32,7 @@ class Variant:
     level: float | None = None
     word_index: int | None = None
     word_indices: tuple[int, ...] | None = None
+    draw: int = 0
 
     @property
     def id(self) -> str:
@@ -39,7 +42,7 @@ class Variant:
             return f"word:{self.word_index}"
         if self.kind == "words":
             return "words:" + "+".join(str(i) for i in self.word_indices)
-        return f"{self.kind}:{self.level:g}"
+        return f"{self.kind}:{self.level:g}" + (f"@{self.draw}" if self.draw else "")
 
     @property
     def property(self) -> str | None:
@@ -67,7 +70,10 @@ def parse_variant_id(variant_id: str) -> Variant:
         if kind == "words" and value:
             return word_set_variant(int(part) for part in value.split("+"))
         if kind in PARALINGUISTIC_KINDS and sep:
-            return Variant(kind, level=float(value))
+            level, at, draw = value.partition("@")
+            if at and (kind not in RANDOM_KINDS or int(draw) < 1):
+                raise ValueError(draw)
+            return Variant(kind, level=float(level), draw=int(draw) if at else 0)
     except ValueError:
         pass
     raise VariantError(f"unknown variant id '{variant_id}'")

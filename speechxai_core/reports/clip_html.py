@@ -14,7 +14,8 @@ import numpy as np
 from ..audio import wav_bytes
 from ..explanation import Explanation
 from ..viz import (
-    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, waveform_figure, word_table_html,
+    heatmap_figure, paralinguistic_table_html, prediction_html, transcript_html, warnings_html, waveform_figure,
+    word_table_html,
 )
 from ..viz.style import escape
 
@@ -29,7 +30,7 @@ pre{background:#f9fafb;padding:8px;font-size:12px;overflow:auto}
 
 def build_report(explanation: Explanation, samples: np.ndarray | None = None) -> str:
     """The report as one HTML string; ``samples`` (the clip as scored) adds the waveform and a player."""
-    sections = [f"<h1>SpeechXAI explanation</h1>{prediction_html(explanation)}"]
+    sections = [f"<h1>SpeechXAI explanation</h1>{prediction_html(explanation)}{warnings_html(explanation)}"]
     if samples is not None:
         audio = base64.b64encode(wav_bytes(samples, explanation.audio["sampling_rate"])).decode("ascii")
         sections.append(f'<audio controls src="data:audio/wav;base64,{audio}"></audio>')

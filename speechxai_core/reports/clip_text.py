@@ -3,26 +3,57 @@
 from __future__ import annotations
 
 from ..explanation import Explanation
+from ..viz.style import METHOD_TITLES
 
 
 def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
     for head in explanation.heads:
         lines.append(f"  {head.name}: predicted {head.predicted}; explaining {head.target} (p = {head.probability:.3f})")
+    lines += [f"  warning [{caveat.code}]: {caveat.message}" for caveat in explanation.warnings]
     heads = explanation.head_names
-    if explanation.word_scores:
-        lines += ["", "word attribution  p(target) - p(target | word masked)"]
+    for method in explanation.word_methods:
+        scores = explanation.scores_for(method)
+        lines += ["", f"word attribution ({method})  {METHOD_TITLES.get(method, method)}"]
         lines.append(_row(["word", "start", "end", *heads]))
-        for row in explanation.word_table():
-            lines.append(_row([row["word"], f"{row['start']:.2f}", f"{row['end']:.2f}", *(f"{row[h]:+.3f}" for h in heads)]))
+        for i, word in enumerate(explanation.words):
+            lines.append(_row([word.word, f"{word.start:.2f}", f"{word.end:.2f}",
+                               *(_score(scores[h][i]) if h in scores else "" for h in heads)]))
+        lines += _method_notes(explanation, method)
+    for head, block in explanation.word_interactions.items():
+        lines += ["", f"shapley interactions ({head}): > 0 the words matter more together"]
+        lines.append(_row(["", *block["words"]]))
+        for word, row in zip(block["words"], block["matrix"]):
+            lines.append(_row([word, *(f"{v:+.3f}" for v in row)]))
     if explanation.paralinguistic:
-        lines += ["", "paralinguistic attribution  mean drop over levels"]
+        spread = explanation.paralinguistic_std if explanation.settings.get("repeats", 1) > 1 else {}
+        lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
         lines.append(_row(["property", *heads]))
         for row in explanation.paralinguistic_table():
-            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" for h in heads)]))
+            lines.append(_row([row["property"], *(f"{row[h]:+.3f}" + (f" ±{spread[h][row['property']]:.3f}" if spread else "")
+                                                  for h in heads)], width=16 if spread else 11))
     return "\n".join(lines)
 
 
-def _row(cells: list[str]) -> str:
+def _score(value: float | None) -> str:
+    return "not heard" if value is None else f"{value:+.3f}"
+
+
+def _method_notes(explanation: Explanation, method: str) -> list[str]:
+    """One line of diagnostics under a method's table (fit, exactness, what was attributed)."""
+    details = explanation.method_details.get(method, {})
+    if method == "lime":
+        r2 = ", ".join(f"{h} {v:.2f}" if v is not None else f"{h} n/a" for h, v in details.get("r2", {}).items())
+        return [f"  {details.get('samples')} samples; fit R²: {r2}"]
+    if method == "shapley":
+        how = "exact" if details.get("exact") else f"sampled ({details.get('permutations')} permutations)"
+        gap = max((abs(v) for v in details.get("efficiency_gap", {}).values()), default=0.0)
+        return [f"  {how}, {details.get('coalitions')} coalitions; efficiency gap {gap:.1e}"]
+    if "input" in details:
+        return [f"  attributed on the model's {details['input'].replace('_', ' ')}"]
+    return []
+
+
+def _row(cells: list[str], width: int = 11) -> str:
     first, *rest = cells
-    return f"  {first:<16}" + "".join(f"{cell:>11}" for cell in rest)
+    return f"  {first:<16}" + "".join(f"{cell:>{width}}" for cell in rest)

@@ -14,7 +14,8 @@ class Cancelled(Exception):
 
 
 def in_background(make_items: Callable[[Report], Iterator]) -> Iterator[tuple[str, object]]:
-    """Yield ``("progress", (done, total))`` and ``("item", item)`` events in the order they happen.
+    """Yield ``("progress", (done, total))``, ``("stage", text)`` and ``("item", item)`` events in the order
+    they happen.
 
     ``make_items(report)`` returns the generator to run; it calls ``report(done, total)`` as it goes.
     Its exceptions are raised here; closing this iterator stops the worker at its next report.
@@ -26,6 +27,13 @@ def in_background(make_items: Callable[[Report], Iterator]) -> Iterator[tuple[st
         if stop.is_set():
             raise Cancelled()
         events.put(("progress", (done, total)))
+
+    def stage(text: str) -> None:
+        if stop.is_set():
+            raise Cancelled()
+        events.put(("stage", text))
+
+    report.stage = stage  # ``report.stage(text)`` announces a stage: ("stage", text)
 
     def work() -> None:
         try:

@@ -16,9 +16,12 @@ def write_downloads(explanation: Explanation, samples: np.ndarray, folder: str |
     stem = Path(explanation.audio["name"]).stem or "clip"
     paths = [folder / f"{stem}.explanation.json"]
     explanation.to_json(paths[0])
-    if explanation.word_scores:
+    if explanation.word_methods:
         paths.append(folder / f"{stem}.words.csv")
         paths[-1].write_text(explanation.word_csv(), encoding="utf-8")
+    if explanation.word_interactions:
+        paths.append(folder / f"{stem}.interactions.csv")
+        paths[-1].write_text(explanation.interaction_csv(), encoding="utf-8")
     if explanation.paralinguistic:
         paths.append(folder / f"{stem}.paralinguistic.csv")
         paths[-1].write_text(explanation.paralinguistic_csv(), encoding="utf-8")

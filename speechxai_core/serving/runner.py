@@ -8,6 +8,7 @@ a notice says why.
 from __future__ import annotations
 
 import inspect
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -19,6 +20,7 @@ from ..models import Classifier, load_model
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
+from .hosting import is_hosted
 from .limits import Limits
 
 
@@ -38,17 +40,21 @@ class ExplainRequest:
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
     aligner: str = "auto"
+    start: float | None = None
+    end: float | None = None
 
 
 @dataclass
 class Update:
-    """One step of a run: the clip loaded, a progress report (``progress`` = (done, total) variants)
-    or a snapshot (``explanation``); ``notice`` explains a fallback."""
+    """One step of a run: the clip loaded, a stage starting (``stage``: what is being done), a progress
+    report (``progress`` = (done, total) variants) or a snapshot (``explanation``); ``notice`` carries the
+    explanation's warnings."""
 
     clip: Audio
     explanation: Explanation | None
     notice: str = ""
     progress: tuple[int, int] | None = None
+    stage: str = ""
 
 
 def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Update]:
@@ -59,12 +65,15 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     limits.check_file(request.audio)
     if request.words_file:
         limits.check_file(request.words_file)
-    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None)
+    classifier = load_model(request.model.strip() or "demo", heads=request.heads.strip() or None,
+                            allow_code_models=not is_hosted())
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield Update(clip, None)
     for kind, value in in_background(lambda report: _snapshots(request, classifier, clip, report)):
         if kind == "progress":
             yield Update(clip, None, progress=value)
+        elif kind == "stage":
+            yield Update(clip, None, stage=value)
         else:
             explanation, notice = value
             yield Update(clip, explanation, notice)
@@ -77,26 +86,28 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio,
         targets=request.targets.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
+        stage=getattr(report, "stage", None),
+        start=request.start, end=request.end,
         **aligner_option(request.aligner),
     )
     methods = ["loo"] + (["paraling"] if request.properties else [])
     words = request.words_file or None
     transcript = request.transcript.strip() or None
+    fallback = ""
     try:
         snapshots = iter_explain(clip, classifier, words=words, transcript=transcript, methods=methods, **options)
         first = next(snapshots)
     except WordsError as exc:
         if words or transcript or not request.properties:
             raise
-        notice = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
-                  "the paralinguistic attribution is below.")
+        fallback = (f"Words not scored ({exc}). Type the transcript or upload word timings, then run again; "
+                    "the paralinguistic attribution is below.")
         snapshots = iter_explain(clip, classifier, methods=["paraling"], **options)
         first = next(snapshots)
-    else:
-        notice = alignment_notice(first)
-    yield first, notice
-    for snapshot in snapshots:
-        yield snapshot, notice
+    for snapshot in itertools.chain([first], snapshots):
+        if fallback:
+            snapshot.warn("alignment_fallback", fallback)
+        yield snapshot, warnings_notice(snapshot)
 
 
 def aligner_choices() -> list[str]:
@@ -113,11 +124,11 @@ def aligner_option(name: str) -> dict:
     return {"aligner": name} if "aligner" in inspect.signature(iter_explain).parameters else {}
 
 
-def alignment_notice(explanation: Explanation) -> str:
-    """Why the words are stand-ins, when alignment found none ("" otherwise)."""
-    aligner = explanation.settings.get("aligner", {})
-    if aligner.get("name") != "windows":
-        return ""
-    return (f"No words could be aligned ({aligner.get('reason', 'no reason given')}); windows of "
-            f"{aligner.get('window', 0):g} s stand in for them. Type the transcript or upload word timings, "
-            "then run again.")
+def warnings_notice(explanation: Explanation) -> str:
+    """The explanation's caveats as one notice for the page ("" when there are none)."""
+    return " ".join(_sentence(caveat.message) for caveat in explanation.warnings)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")) if text else text

@@ -42,22 +42,36 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
     heads = [head for head in explanation.head_names if head in explanation.word_scores]
     limit = symmetric_range(v for head in heads for v in explanation.word_scores[head])
     centres = [(w.start + w.end) / 2 for w in words]
+    scored = [i for i in range(len(words)) if not heads or explanation.word_scores[heads[0]][i] is not None]
+    unheard = [i for i in range(len(words)) if i not in set(scored)]
 
     def colours_and_hover(head: str | None) -> tuple[list[float], list[str]]:
-        scores = explanation.word_scores[head] if head else [0.0] * len(words)
-        hover = [f"<b>{w.word}</b><br>{w.start:.2f}–{w.end:.2f} s" + (f"<br>{head}: {s:+.3f}" if head else "")
-                 for w, s in zip(words, scores)]
+        scores = [explanation.word_scores[head][i] if head else 0.0 for i in scored]
+        hover = [f"<b>{words[i].word}</b><br>{words[i].start:.2f}–{words[i].end:.2f} s"
+                 + (f"<br>{head}: {s:+.3f}" if head else "") for i, s in zip(scored, scores)]
         return scores, hover
 
     scores, hover = colours_and_hover(heads[0] if heads else None)
     figure.add_trace(go.Bar(
-        x=centres, y=[2.2 * peak] * len(words), base=-1.1 * peak, width=[w.end - w.start for w in words],
+        x=[centres[i] for i in scored], y=[2.2 * peak] * len(scored), base=-1.1 * peak,
+        width=[words[i].end - words[i].start for i in scored],
         marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
                     line=dict(width=1, color="rgba(60,60,60,0.5)"),
                     colorbar=dict(title=dict(text="drop in p(target)", side="right"), thickness=12)),
-        opacity=0.75, customdata=[f"word:{i}" for i in range(len(words))], hovertext=hover, hoverinfo="text",
+        opacity=0.75, customdata=[f"word:{i}" for i in scored], hovertext=hover, hoverinfo="text",
         name="words",
     ))
+    for a, b in unheard_spans(explanation):
+        figure.add_vrect(x0=a, x1=b, fillcolor="#9ca3af", opacity=0.18, line_width=0, layer="below")
+    if unheard:
+        figure.add_trace(go.Bar(
+            x=[centres[i] for i in unheard], y=[2.2 * peak] * len(unheard), base=-1.1 * peak,
+            width=[words[i].end - words[i].start for i in unheard], name="not heard", opacity=0.6,
+            marker=dict(color="#e5e7eb", line=dict(width=1, color="rgba(60,60,60,0.4)"),
+                        pattern=dict(shape="/", fgcolor="#9ca3af")),
+            hovertext=[f"<b>{words[i].word}</b><br>not scored: outside what the model hears" for i in unheard],
+            hoverinfo="text",
+        ))
     figure.add_trace(go.Scatter(x=times, y=highs, mode="lines", line=dict(width=0.8, color="#374151"),
                                 hoverinfo="skip", showlegend=False))
     figure.add_trace(go.Scatter(x=times, y=lows, mode="lines", line=dict(width=0.8, color="#374151"),
@@ -81,12 +95,22 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray) -> go.Figure:
         title = "Waveform (no word timings)"
     figure.update_layout(
         title=dict(text=title, x=0.5 if len(heads) > 1 else 0.0, xanchor="center" if len(heads) > 1 else "left"),
-        height=300, margin=dict(l=50, r=20, t=70, b=40), bargap=0, showlegend=False,
+        height=300, margin=dict(l=50, r=20, t=70, b=40), bargap=0, barmode="overlay", showlegend=False,
         plot_bgcolor="#ffffff", clickmode="event", hovermode="closest",
         xaxis=dict(title="time (s)", range=[0, explanation.audio["duration"]], showgrid=False),
         yaxis=dict(range=[-1.15 * peak, 1.45 * peak], showticklabels=False, showgrid=False, zeroline=False),
     )
     return figure
+
+
+def unheard_spans(explanation: Explanation) -> list[tuple[float, float]]:
+    """Parts of the recording the model did not hear: outside the segment, or past its input window."""
+    duration = explanation.audio["duration"]
+    segment = explanation.audio.get("segment") or {"start": 0.0, "end": duration}
+    window = explanation.model.get("max_duration")
+    heard_end = segment["end"] if window is None else min(segment["end"], segment["start"] + window)
+    spans = [(0.0, segment["start"]), (heard_end, duration)]
+    return [(a, b) for a, b in spans if b - a > 1e-6]
 
 
 def heatmap_figure(explanation: Explanation) -> go.Figure:

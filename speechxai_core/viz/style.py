@@ -17,6 +17,16 @@ PROPERTY_TITLES = {
 }
 PROPERTY_KIND = {"pitch_down": "pitch", "pitch_up": "pitch", "stretch_down": "stretch",
                  "stretch_up": "stretch", "noise": "noise", "reverb": "reverb"}
+METHOD_TITLES = {
+    "loo": "leave-one-out: p(target) − p(target | word masked)",
+    "lime": "LIME: weighted linear fit of p(target) on the words kept",
+    "shapley": "Shapley value: average gain of p(target) when the word joins",
+    "gradient": "gradient (saliency): mean |∂ logit / ∂ input| over the word",
+    "gradient_x_input": "gradient × input: mean input · ∂ logit / ∂ input over the word",
+    "integrated_gradients": "Integrated Gradients: the word's share of logit(x) − logit(0)",
+}
+METHOD_LABELS = {"loo": "Leave-one-out", "lime": "LIME", "shapley": "Shapley", "gradient": "Gradient",
+                 "gradient_x_input": "Gradient × Input", "integrated_gradients": "Integrated Gradients"}
 ORIGINAL_LEVEL_LABEL = {"pitch": "0 st", "stretch": "×1", "noise": "clean", "reverb": "dry"}
 
 
@@ -67,8 +77,12 @@ def describe_variant(explanation: Explanation, variant: str) -> str:
         index = parsed.word_index
         text = explanation.words[index].word if index < len(explanation.words) else "?"
         return f'word {index + 1} "{text}" masked'
+    if parsed.kind == "words":
+        texts = [explanation.words[i].word if i < len(explanation.words) else "?" for i in parsed.word_indices]
+        return "masked: " + " + ".join(f'"{t}"' for t in texts)
     names = {"pitch": "pitch", "stretch": "duration", "noise": "white noise at", "reverb": "reverb, room"}
-    return f"{names[parsed.kind]} {level_label(parsed.kind, parsed.level)}"
+    draw = f" (draw {parsed.draw + 1})" if parsed.draw else ""
+    return f"{names[parsed.kind]} {level_label(parsed.kind, parsed.level)}{draw}"
 
 
 def escape(text: object) -> str:

@@ -16,6 +16,9 @@ from .style import (
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
 CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right"
+#: Words the model does not hear (not scored): grey, hatched.
+UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
+UNHEARD_TITLE = "not scored: outside what the model hears"
 HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left"
 
 
@@ -48,6 +51,17 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
 
 
+def warnings_html(explanation: Explanation) -> str:
+    """The explanation's caveats as a list ("" when there are none); each item carries its code."""
+    if not explanation.warnings:
+        return ""
+    items = "".join(f'<li data-code="{escape(c.code)}"><b>{escape(c.code)}</b>: {escape(c.message)}</li>'
+                    for c in explanation.warnings)
+    return (f'<div class="sx-warnings" style="border:1px solid #f59e0b;background:#fffbeb;border-radius:8px;'
+            f'padding:6px 12px;margin:8px 0;font-size:14px;color:#92400e"><b>Warnings</b>'
+            f'<ul style="margin:4px 0 0 18px;padding:0">{items}</ul></div>')
+
+
 def _word_score_heads(explanation: Explanation) -> tuple[list[str], float]:
     """Heads with word scores (none without words) and the symmetric colour limit over all of them."""
     heads = [head for head in explanation.head_names if head in explanation.word_scores] if explanation.words else []
@@ -62,7 +76,8 @@ def word_table_html(explanation: Explanation) -> str:
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     rows = []
     for i, word in enumerate(explanation.words):
-        cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") for h in heads)
+        cells = "".join(_score_cell(explanation.word_scores[h][i], limit, f"word:{i}") if
+                        explanation.word_scores[h][i] is not None else _unheard_cell() for h in heads)
         rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" class="sx-pick">{escape(word.word)}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
@@ -78,6 +93,9 @@ def transcript_html(explanation: Explanation) -> str:
     lines = []
     for head in heads:
         spans = "".join(
+            f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
+            f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
+            if score is None else
             f'<span class="sx-pick sx-word" data-variant="word:{i}" title="{escape(head)}: {score:+.3f}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
@@ -126,6 +144,10 @@ def _score_cell(value: float, limit: float, variant: str) -> str:
     return (f'<td class="sx-pick" data-variant="{escape(variant)}" title="play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
             f'color:{text_colour(value, limit)}">{value:+.3f}</td>')
+
+
+def _unheard_cell() -> str:
+    return f'<td class="sx-unheard" title="{UNHEARD_TITLE}" style="{CELL_STYLE};{UNHEARD_STYLE}">not heard</td>'
 
 
 def _placeholder(message: str) -> str:

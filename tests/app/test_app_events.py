@@ -220,10 +220,13 @@ def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, 
 
 
 def test_notice_when_windows_stand_in_for_words(streamed):
-    from speechxai_core.serving.runner import alignment_notice
+    from speechxai_core.explain.caveats import add_caveats
+    from speechxai_core.serving.runner import warnings_notice
 
     explanation = copy.deepcopy(streamed[-1]["session"].explanation)
-    assert alignment_notice(explanation) == ""  # words came from the timings file
-    explanation.settings["aligner"] = {"name": "windows", "window": 0.25, "reason": "no speech recognised"}
-    notice = alignment_notice(explanation)
+    assert warnings_notice(explanation) == "" and explanation.warnings == []  # words came from the timings file
+    aligner = {"name": "windows", "window": 0.25, "reason": "no speech recognised", "requested": "auto"}
+    add_caveats(explanation, streamed[-1]["session"].clip, aligner)
+    assert explanation.warning_codes() == ["alignment_fallback"]
+    notice = warnings_notice(explanation)
     assert "no speech recognised" in notice and "0.25 s" in notice

@@ -1,0 +1,127 @@
+"""What every attribution method shares: stages of variants, the context they run in, options.
+
+A method turns a clip into attributions in *stages*: each stage is a set of variants scored
+by the one :class:`~speechxai_core.scoring.ScoringEngine`; when all of a stage's variants are
+scored, ``apply`` writes results into the :class:`Explanation` and may return follow-up stages
+(which depend on those results). A stage without variants (gradient methods) is applied at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from ..align.words import Word
+from ..audio import Audio
+from ..errors import SpeechXAIError
+from ..explanation import Explanation
+from ..models import Classifier
+from ..perturb.grids import ParalinguisticGrid
+from ..perturb.variants import Variant
+
+Scores = dict[str, dict[str, np.ndarray]]  # variant id -> head -> probabilities
+
+
+class MethodError(SpeechXAIError, ValueError):
+    """A method that cannot run on this model or input, or bad method options."""
+
+
+@dataclass(frozen=True)
+class MethodOptions:
+    """Settings of the methods (defaults follow the reference implementation where it has one).
+
+    ``repeats``: independent draws of the random paralinguistic properties (noise, reverb room).
+    ``lime_samples``, ``lime_kernel_width`` (σ of the kernel on the fraction of words removed),
+    ``lime_alpha`` (ridge penalty). ``shapley_exact_max_words``: exact Shapley values up to this
+    many words (2^n coalitions), else ``shapley_permutations`` sampled permutations;
+    ``interaction_top``: words in the pairwise interaction matrix; ``interaction_samples``: sampled
+    coalitions per pair when Shapley values are sampled. ``ig_steps``: Integrated Gradients steps.
+    """
+
+    repeats: int = 1
+    lime_samples: int = 1000
+    lime_kernel_width: float = 0.25
+    lime_alpha: float = 1.0
+    shapley_exact_max_words: int = 10
+    shapley_permutations: int = 64
+    interaction_top: int = 5
+    interaction_samples: int = 32
+    ig_steps: int = 32
+
+    def __post_init__(self) -> None:
+        positive = {k: v for k, v in asdict(self).items() if k != "lime_alpha"}
+        bad = [name for name, value in positive.items() if not value > 0]
+        if bad or self.lime_alpha < 0:
+            raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
+        if self.lime_samples < 2:
+            raise MethodError("lime_samples must be at least 2")
+        if self.interaction_top < 2:
+            raise MethodError("interaction_top must be at least 2 (pairs of words)")
+
+    @classmethod
+    def from_value(cls, value: "MethodOptions | dict | None", **overrides) -> "MethodOptions":
+        base = value if isinstance(value, MethodOptions) else cls(**(value or {}))
+        fields = asdict(base) | {k: v for k, v in overrides.items() if v is not None}
+        return cls(**fields)
+
+
+def finite(value: float) -> float | None:
+    """``value`` as a float, None when it is NaN or infinite (JSON has no NaN)."""
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A named set of variants whose results are applied together (``data``: the method's own)."""
+
+    name: str
+    variants: list[Variant]
+    data: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class Context:
+    """What a method needs: the clip, its words, heads' targets, the clip's probabilities, settings,
+    and which words the model hears (``heard``: word indices; None = all of them)."""
+
+    n_words: int
+    targets: dict[str, int]
+    original: dict[str, np.ndarray]
+    grid: ParalinguisticGrid
+    properties: tuple[str, ...]
+    options: MethodOptions = MethodOptions()
+    seed: int = 0
+    classifier: Classifier | None = None
+    clip: Audio | None = None
+    words: list[Word] = field(default_factory=list)
+    heard: tuple[int, ...] | None = None
+
+    @property
+    def scored_words(self) -> list[int]:
+        """Indices of the words to score: those the model hears."""
+        return list(range(self.n_words)) if self.heard is None else list(self.heard)
+
+    def drop(self, scores: Scores, variant: Variant, head: str) -> float:
+        k = self.targets[head]
+        return float(self.original[head][k] - scores[variant.id][head][k])
+
+    def probability(self, scores: Scores, variant_id: str, head: str) -> float:
+        return float(scores[variant_id][head][self.targets[head]])
+
+
+class Method(Protocol):
+    """``name`` is the registry key; ``word_level`` methods need word timings."""
+
+    name: str
+    word_level: bool
+
+    def stages(self, context: Context) -> list[Stage]: ...
+
+    def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]: ...
+
+    def planned(self, context: Context) -> int:
+        """Forward passes the method needs, in variants (an upper bound)."""
+        ...

@@ -1,0 +1,33 @@
+"""The caveats of one explanation, from what the run found (see ``explanation.WARNING_CODES``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..audio import SILENCE_PEAK, Audio
+from ..explanation import Explanation
+
+
+def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
+    """Silence, and what the aligner could not do (fallback, guessed pronunciations or timings,
+    a transcript that does not fit)."""
+    if len(clip.samples) and float(np.max(np.abs(clip.samples))) < SILENCE_PEAK:
+        explanation.warn("silent_clip", f"{clip.name}: the clip is silent; its explanation will be flat")
+    if aligner.get("name") == "windows" and "reason" in aligner:
+        explanation.warn("alignment_fallback", f"no words could be aligned ({aligner['reason']}); windows of "
+                                               f"{aligner.get('window', 0):g} s stand in for them")
+    fit = aligner.get("transcript_fit") or {}
+    if fit.get("flagged"):
+        explanation.warn("transcript_mismatch", fit.get("message") or "the transcript may not fit the audio")
+    guessed = aligner.get("pronunciation_guessed") or []
+    if guessed:
+        explanation.warn("pronunciation_guessed", f"pronunciation guessed (not in the dictionary) for: "
+                                                  f"{', '.join(guessed)}; their timing may be less precise")
+    timed = aligner.get("timing_guessed") or []
+    if timed:
+        explanation.warn("timing_guessed", f"word times are estimates, not an alignment, for: {_list(timed)}")
+
+
+def _list(words: list[str], limit: int = 12) -> str:
+    shown = ", ".join(words[:limit])
+    return shown + (f" and {len(words) - limit} more" if len(words) > limit else "")

@@ -1,0 +1,198 @@
+"""LIME and Shapley values of words against independent computations."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from speechxai_core import CallableClassifier, Explanation, explain, load_model, variant_audio
+from speechxai_core.explain import METHODS, MethodError
+from speechxai_core.explain.lime import weighted_ridge
+
+from .conftest import SR, harmonic_tone
+
+WORDS = [{"word": w, "start": 0.1 + 0.3 * i, "end": 0.3 + 0.3 * i} for i, w in enumerate(("turn", "the", "light", "off", "now"))]
+CONTRACT = ("loo", "lime", "shapley", "gradient", "gradient_x_input", "integrated_gradients", "paraling")
+
+
+def present(waveforms, sr, words=WORDS):
+    """(batch, words) 1 where the word's span still has energy (not masked)."""
+    return np.stack([np.abs(waveforms[:, int(w["start"] * sr) + 10:int(w["end"] * sr) - 10]).mean(axis=1) > 1e-4
+                     for w in words], axis=1).astype(np.float64)
+
+
+def additive_model(coefficients, base=0.2):
+    def fn(waveforms, sr):
+        p = base + present(waveforms, sr) @ np.asarray(coefficients)
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["yes", "no"], SR, name="additive")
+
+
+def together_model():
+    """'turn' and 'off' only count together; 'light' counts alone; a saturating link."""
+
+    def fn(waveforms, sr):
+        z = present(waveforms, sr)
+        logit = -2 + 3 * z[:, 0] * z[:, 3] + 1.5 * z[:, 2] - 0.5 * z[:, 1] * z[:, 2] * z[:, 4]
+        p = 1 / (1 + np.exp(-logit))
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["on", "off"], SR, name="together")
+
+
+def clip():
+    return harmonic_tone(seconds=1.8)
+
+
+def test_the_registry_holds_the_contract_names():
+    assert set(CONTRACT) <= set(METHODS)
+    with pytest.raises(MethodError, match="unknown method.*choose from"):
+        explain((clip(), SR), additive_model([0.1] * 5), words=WORDS, methods="loo,limes")
+
+
+# --- LIME ----------------------------------------------------------------------------------------
+def test_lime_recovers_the_coefficients_of_an_additive_model():
+    coefficients = [0.3, 0.0, 0.25, -0.1, 0.05]
+    result = explain((clip(), SR), additive_model(coefficients), words=WORDS, methods="lime", targets="yes",
+                     method_options={"lime_alpha": 0.0, "lime_samples": 300})
+    assert result.method_scores["lime"]["class"] == pytest.approx(coefficients, abs=1e-9)
+    details = result.method_details["lime"]
+    assert details["r2"]["class"] == pytest.approx(1.0, abs=1e-9) and details["samples"] == 300
+    assert max(details["stderr"]["class"]) < 1e-6
+    assert details["intercept"]["class"] == pytest.approx(0.2, abs=1e-9)
+
+
+def test_lime_default_ridge_matches_a_closed_form_fit_and_is_seeded():
+    model = together_model()
+    result = explain((clip(), SR), model, words=WORDS, methods="lime", seed=4)
+    assert result.method_details["lime"]["samples"] == 1000
+    again = explain((clip(), SR), model, words=WORDS, methods="lime", seed=4)
+    assert again.method_scores == result.method_scores
+    other = explain((clip(), SR), model, words=WORDS, methods="lime", seed=5)
+    assert other.method_scores != result.method_scores
+    # independent fit: weighted least squares with the ridge penalty via an augmented system
+    records = [r for r in result.variants if r.kind in ("words", "original")]
+    z = np.array([[0.0 if r.id != "original" and str(i) in r.id[6:].split("+") else 1.0 for i in range(5)]
+                  for r in records])
+    y = np.array([r.probabilities["class"] for r in records])
+    w = np.exp(-((1 - z.mean(axis=1)) ** 2) / 0.25 ** 2)
+    design = np.hstack([np.ones((len(z), 1)), z]) * np.sqrt(w)[:, None]
+    augmented = np.vstack([design, np.hstack([np.zeros((5, 1)), np.eye(5)])])  # α = 1 on the slopes only
+    target = np.concatenate([y * np.sqrt(w), np.zeros(5)])
+    solution = np.linalg.lstsq(augmented, target, rcond=None)[0]
+    # the sampled subsets are not all distinct: refit on the distinct ones with summed weights
+    fit = weighted_ridge(z, y, w, 1.0)
+    assert fit["coefficients"] == pytest.approx(solution[1:], abs=1e-8)
+    unique = {tuple(row): (yy, 0.0) for row, yy in zip(z, y)}
+    for row, yy, ww in zip(z, y, w):
+        unique[tuple(row)] = (yy, unique[tuple(row)][1] + ww)
+    rows = np.array(list(unique))
+    ys, ws = np.array([v[0] for v in unique.values()]), np.array([v[1] for v in unique.values()])
+    assert weighted_ridge(rows, ys, ws, 1.0)["coefficients"] == pytest.approx(solution[1:], abs=1e-8)
+    assert 0 < result.method_details["lime"]["r2"]["class"] < 1
+
+
+# --- Shapley -------------------------------------------------------------------------------------
+def brute_force_values(fn, samples, words, n):
+    """v(S) for every kept set S, masking with zeros by hand and calling the model directly."""
+    values = {}
+    for size in range(n + 1):
+        for kept in itertools.combinations(range(n), size):
+            masked = samples.copy()
+            for i in set(range(n)) - set(kept):
+                masked[int(round(words[i]["start"] * SR)):int(round(words[i]["end"] * SR))] = 0
+            values[frozenset(kept)] = fn(masked)
+    return values
+
+
+def permutation_shapley(values, n):
+    """Shapley values as the mean marginal contribution over all n! orders."""
+    phi = np.zeros(n)
+    for order in itertools.permutations(range(n)):
+        before = frozenset()
+        for i in order:
+            phi[i] += values[before | {i}] - values[before]
+            before = before | {i}
+    return phi / math.factorial(n)
+
+
+def interaction_by_definition(values, n, i, j):
+    total = 0.0
+    others = [m for m in range(n) if m not in (i, j)]
+    for size in range(n - 1):
+        for s in itertools.combinations(others, size):
+            s = frozenset(s)
+            weight = math.factorial(len(s)) * math.factorial(n - len(s) - 2) / math.factorial(n - 1)
+            total += weight * (values[s | {i, j}] - values[s | {i}] - values[s | {j}] + values[s])
+    return total
+
+
+def test_exact_shapley_matches_brute_force_on_a_tiny_model(tiny_multihead_dir, three_words):
+    model = load_model(tiny_multihead_dir, heads="a:2,b:3,c:4")
+    samples = harmonic_tone(seconds=2.0)
+    result = explain((samples, SR), model, words=three_words, methods="shapley")
+    for head in result.heads:
+        k = head.target_index
+        values = brute_force_values(lambda x: model.predict(x[None], np.array([len(x)]))[head.name][0, k],
+                                    samples, three_words, 3)
+        phi = permutation_shapley(values, 3)
+        assert result.method_scores["shapley"][head.name] == pytest.approx(phi, abs=1e-5)
+        assert sum(result.method_scores["shapley"][head.name]) == pytest.approx(
+            values[frozenset({0, 1, 2})] - values[frozenset()], abs=1e-4)
+        block = result.word_interactions[head.name]
+        assert block["matrix"][0][2] == pytest.approx(interaction_by_definition(values, 3, 0, 2), abs=1e-5)
+    assert result.method_details["shapley"]["exact"] and result.method_details["shapley"]["coalitions"] == 8
+
+
+def test_shapley_finds_words_that_matter_only_together():
+    model = together_model()
+    samples = clip()
+    result = explain((samples, SR), model, words=WORDS, methods="shapley", method_options={"interaction_top": 5})
+    values = brute_force_values(lambda x: model.predict(x[None], np.array([len(x)]))["class"][0, 0], samples, WORDS, 5)
+    phi = result.method_scores["shapley"]["class"]
+    assert phi == pytest.approx(permutation_shapley(values, 5), abs=1e-9)
+    assert abs(sum(phi) - (values[frozenset(range(5))] - values[frozenset()])) < 1e-4
+    assert abs(result.method_details["shapley"]["efficiency_gap"]["class"]) < 1e-9
+    block = result.word_interactions["class"]
+    assert block["words"] == ["turn", "the", "light", "off", "now"]
+    matrix = np.array(block["matrix"])
+    assert matrix[0, 3] == pytest.approx(interaction_by_definition(values, 5, 0, 3), abs=1e-9)
+    assert matrix[0, 3] == matrix.max() > 0.1  # "turn" + "off" interact most, positively
+    assert abs(matrix[0, 2]) < matrix[0, 3] / 5  # "light" acts mostly alone (the link is not linear)
+    # every coalition can be played back exactly as scored
+    masked = variant_audio(result, (samples, SR), "words:1+2+4")
+    assert model.predict(masked[None], np.array([len(masked)]))["class"][0, 0] == pytest.approx(
+        values[frozenset({0, 3})], abs=1e-9)
+    assert "word_interactions" in Explanation.from_json(result.to_json()).to_dict()
+
+
+def test_sampled_shapley_is_efficient_close_to_exact_and_seeded():
+    model = together_model()
+    samples = clip()
+    options = {"shapley_exact_max_words": 3, "shapley_permutations": 120, "interaction_top": 3,
+               "interaction_samples": 40}
+    result = explain((samples, SR), model, words=WORDS, methods="shapley", method_options=options, seed=2)
+    details = result.method_details["shapley"]
+    assert not details["exact"] and details["permutations"] == 120
+    values = brute_force_values(lambda x: model.predict(x[None], np.array([len(x)]))["class"][0, 0], samples, WORDS, 5)
+    exact = permutation_shapley(values, 5)
+    phi, stderr = np.array(result.method_scores["shapley"]["class"]), np.array(details["stderr"]["class"])
+    assert abs(phi.sum() - (values[frozenset(range(5))] - values[frozenset()])) < 1e-4
+    assert np.all(stderr > 0) and np.all(np.abs(phi - exact) < 4 * stderr + 1e-9)
+    block = result.word_interactions["class"]
+    assert not block["exact"] and block["stderr"][0][1] is not None and len(block["indices"]) == 3
+    again = explain((samples, SR), model, words=WORDS, methods="shapley", method_options=options, seed=2)
+    assert again.method_scores == result.method_scores and again.word_interactions == result.word_interactions
+
+
+def test_a_method_over_the_time_limit_is_skipped_and_announced():
+    messages = []
+    result = explain((clip(), SR), together_model(), words=WORDS, methods="loo,shapley,lime",
+                     method_options={"lime_samples": 400}, notify=messages.append, method_time_limit_s=1e-9)
+    assert result.settings["skipped_methods"].keys() == {"loo", "shapley", "lime"}
+    assert any(m.startswith("lime skipped: estimated lime: 400 variants") for m in messages)
+    kept = explain((clip(), SR), together_model(), words=WORDS, methods="loo,shapley,lime",
+                   method_options={"lime_samples": 400}, notify=messages.append, method_time_limit_s=1e6)
+    assert list(kept.method_scores) == ["shapley", "lime"] and "skipped_methods" not in kept.settings
