@@ -34,8 +34,8 @@ class _Segment:
 
 
 def test_made_up_segments_are_told_by_no_speech_or_log_probability():
-    assert not is_made_up(_Segment(0.1, -0.3))
-    assert is_made_up(_Segment(0.8, -0.3)) and is_made_up(_Segment(0.1, -1.4))
+    assert not is_made_up(_Segment(0.1, -0.3)) and not is_made_up(_Segment(0.1, -1.4))  # misheard, not made up
+    assert is_made_up(_Segment(0.8, -0.3)) and is_made_up(_Segment(0.4, -1.13))  # "Thank you." after "pause"
     heard = Transcription("", [], [{"text": "Thank you.", "start": 0.0, "end": 2.0, "no_speech_prob": 0.9,
                                     "avg_logprob": -0.5}])
     assert "'Thank you.' dropped" in filtered_note(heard) and filtered_note(Transcription("hi")) == ""
@@ -48,7 +48,7 @@ def test_a_tone_gives_no_words_and_any_made_up_text_is_reported(offline):
     heard = WhisperTranscriber("tiny.en").transcription(tone, "en")
     assert heard.text == "" and heard.segments == []
     for segment in heard.filtered:
-        assert segment["no_speech_prob"] > 0.6 or segment["avg_logprob"] < -1.0
+        assert segment["no_speech_prob"] > 0.3
 
 
 def test_english_only_model_refuses_italian_and_names_the_multilingual_one(offline):

@@ -74,7 +74,7 @@ def encode(encoder, extractor, clips: list[np.ndarray]) -> list[np.ndarray]:
 
 def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encoder, extractor, seed: int) -> None:
     rng, channel_rng = random.Random(seed), np.random.default_rng(seed)
-    channel = Channel(seed=seed) if split == "train" else None
+    channel = Channel(seed=seed) if split.startswith("train") else None
     index, chunks, offset, started = [], [], 0, time.time()
     for start in range(0, len(records), CHUNK):
         batch = records[start: start + CHUNK]
@@ -90,7 +90,7 @@ def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encode
         for record, unknown, states in zip(batch, unknowns, encode(encoder, extractor, clips)):
             labels = {slot: SLOTS[slot].index(record["labels"][slot]) for slot in SLOTS}
             index.append({"path": record["path"], "offset": offset, "frames": len(states), "labels": labels,
-                          "unknown": unknown})
+                          "unknown": unknown, "frame_seconds": FRAME_SECONDS})
             chunks.append(states)
             offset += len(states)
         if start // CHUNK % 20 == 0:
@@ -110,6 +110,9 @@ def main() -> None:
                                                          "test_final", "test_late", "train"])
     parser.add_argument("--limit", type=int, nargs="+", default=[],
                         help="at most this many clips (the first ones) of each split, in the order of --splits")
+    parser.add_argument("--skip", type=int, default=0,
+                        help="leave out this many first clips of each split (to cache a further slice in parallel)")
+    parser.add_argument("--suffix", default="", help="appended to the cache files' names (e.g. train-2)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -120,12 +123,12 @@ def main() -> None:
     extractor = WhisperFeatureExtractor(feature_size=encoder.config.num_mel_bins, chunk_length=int(WINDOW))
     records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
     for number, split in enumerate(args.splits):
-        chosen = [r for r in records if r["split"] == split]
+        chosen = [r for r in records if r["split"] == split][args.skip:]
         if number < len(args.limit):
             chosen = chosen[: args.limit[number]]
         if not chosen:
             sys.exit(f"no clips of split '{split}' in {args.corpus}")
-        cache_split(args.corpus, args.out, split, chosen, encoder, extractor, args.seed)
+        cache_split(args.corpus, args.out, split + args.suffix, chosen, encoder, extractor, args.seed + args.skip)
 
 
 if __name__ == "__main__":

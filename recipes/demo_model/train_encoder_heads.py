@@ -1,7 +1,7 @@
 """Trains the heads of the bundled demo model on cached encoder states (``encoder_features.py``).
 
 Usage: python recipes/demo_model/train_encoder_heads.py [--features .cache/encoder-features]
-       [--out assets/models/demo-whisper-tiny] [--epochs 40]
+       [--out assets/models/demo-whisper-tiny] [--epochs 6] [--train train train-2]
 
 Loss: the sum over slots of the cross-entropy against the label, or against the uniform
 distribution where the clip's carrying word of that slot was zeroed. AdamW, cosine learning
@@ -24,7 +24,7 @@ from safetensors.torch import save_file
 
 from demo_commands import SLOTS
 from encoder_features import ENCODER, TAIL, WINDOW
-from speechxai_core.models.encoder_slots import MODEL_TYPE, build_heads
+from speechxai_core.models.encoder_slots import FRAME_SECONDS, MODEL_TYPE, build_heads
 from speechxai_core.models.whisper_encoder import cache_dir, file_sha256
 
 ORDER = list(SLOTS)  # action, object, location
@@ -32,25 +32,33 @@ SIZES = [len(SLOTS[slot]) for slot in ORDER]
 
 
 class Cached:
-    """One split's cached states (memory-mapped) and its clips' labels."""
+    """Cached states (memory-mapped) of one split, or of several caches of one split, and the
+    clips' labels."""
 
-    def __init__(self, folder: Path, split: str) -> None:
-        self.states = np.load(folder / f"{split}.npy", mmap_mode="r")
-        self.index = json.loads((folder / f"{split}.json").read_text())
+    def __init__(self, folder: Path, *names: str) -> None:
+        self.parts = [np.load(folder / f"{name}.npy", mmap_mode="r") for name in names]
+        self.index = [{**item, "part": part} for part, name in enumerate(names)
+                      for item in json.loads((folder / f"{name}.json").read_text())]
         self.labels = torch.tensor([[item["labels"][slot] for slot in ORDER] for item in self.index])
         self.unknown = torch.tensor([[slot in item["unknown"] for slot in ORDER] for item in self.index])
 
     def batch(self, rows) -> tuple[torch.Tensor, torch.Tensor]:
-        """(batch, layers, frames, width) float32 states, zero-padded, and the (batch, frames) mask."""
+        """(batch, layers, frames, width) float32 states, zero-padded, and the (batch, frames) mask.
+        States cached at a finer frame step than the model's (40 ms cache, 80 ms model) are
+        averaged in groups, as the model's own pooling does."""
         items = [self.index[int(row)] for row in rows]
-        longest = max(item["frames"] for item in items)
-        layers, width = self.states.shape[1:]
-        states = np.zeros((len(items), longest, layers, width), dtype=np.float32)
-        mask = torch.zeros((len(items), longest), dtype=torch.bool)
-        for k, item in enumerate(items):
-            states[k, : item["frames"]] = self.states[item["offset"]: item["offset"] + item["frames"]]
-            mask[k, : item["frames"]] = True
-        return torch.from_numpy(states).permute(0, 2, 1, 3), mask
+        group = [int(round(FRAME_SECONDS / item.get("frame_seconds", 0.04))) for item in items]
+        counts = [-(-item["frames"] // g) for item, g in zip(items, group)]
+        layers, width = self.parts[0].shape[1:]
+        states = np.zeros((len(items), layers, max(counts), width), dtype=np.float32)
+        mask = torch.zeros((len(items), max(counts)), dtype=torch.bool)
+        for k, (item, g, count) in enumerate(zip(items, group, counts)):
+            cached = np.asarray(self.parts[item["part"]][item["offset"]: item["offset"] + item["frames"]], np.float32)
+            padded = np.zeros((count * g, layers, width), dtype=np.float32)
+            padded[: len(cached)] = cached
+            states[k, :, :count] = padded.reshape(count, g, layers, width).mean(axis=1).transpose(1, 0, 2)
+            mask[k, :count] = True
+        return torch.from_numpy(states), mask
 
 
 def slot_loss(logits: torch.Tensor, labels: torch.Tensor, unknown: torch.Tensor) -> torch.Tensor:
@@ -94,18 +102,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", type=Path, default=Path(".cache/encoder-features"))
     parser.add_argument("--out", type=Path, default=Path("assets/models/demo-whisper-tiny"))
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--train", nargs="+", default=["train"], help="cached training files (train, train-2, ...)")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--hidden", type=int, default=96)
     parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
-    train, dev = Cached(args.features, "train"), Cached(args.features, "test")
-    settings = config(args.hidden, args.dropout, *train.states.shape[1:])
+    train, dev = Cached(args.features, *args.train), Cached(args.features, "test")
+    settings = config(args.hidden, args.dropout, *train.parts[0].shape[1:])
     model = build_heads(settings)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(train.index) / args.batch)

@@ -5,9 +5,11 @@
 is installed (both offline, see ``whisper_models``). Any other faster-whisper name ("small",
 "large-v3", ...) or a local CTranslate2 folder also works, downloading when a network is there.
 
-Segments Whisper likely made up (its hallucinations on non-speech: "Thank you." on a tone) are
-dropped and kept aside: those with no-speech probability > ``NO_SPEECH_MAX`` or mean token
-log-probability < ``LOGPROB_MIN``.
+Segments Whisper likely made up (its hallucinations on non-speech: "Thank you." on a tone or
+after a one-word clip) are dropped and kept aside: those with no-speech probability >
+``NO_SPEECH_MAX``, or with mean token log-probability < ``LOGPROB_MIN`` while the no-speech
+probability is above ``NO_SPEECH_DOUBT`` (a confident-speech segment with a low log-probability is
+usually a misheard word, not an invented one).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .words import Word
 
 SAMPLE_RATE = 16000
 NO_SPEECH_MAX = 0.6
+NO_SPEECH_DOUBT = 0.3
 LOGPROB_MIN = -1.0
 
 
@@ -38,7 +41,8 @@ class Transcription:
 
 def is_made_up(segment) -> bool:
     """True for a segment Whisper likely made up (see the module doc)."""
-    return segment.no_speech_prob > NO_SPEECH_MAX or segment.avg_logprob < LOGPROB_MIN
+    return segment.no_speech_prob > NO_SPEECH_MAX or (
+        segment.avg_logprob < LOGPROB_MIN and segment.no_speech_prob > NO_SPEECH_DOUBT)
 
 
 class WhisperTranscriber:

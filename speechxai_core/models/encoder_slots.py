@@ -8,9 +8,10 @@ name and SHA-256, the input window, labels and head sizes) and ``heads.safetenso
 encoder itself is converted from an installed package on first use (``whisper_encoder``).
 
 Forward, SUPERB-style: the encoder's hidden states h_0 … h_L (embeddings, then each layer) are
-summed with softmax weights, s = Σ_l softmax(w)_l h_l; frames are averaged in pairs (40 ms),
-frames past the clip's end + ``tail`` are masked, and each slot k has its own head:
-u = GELU(s A_k + a_k), attention pooling p = Σ_t softmax_t(u_t · q_k) u_t, logits = p B_k + b_k.
+summed with softmax weights, s = LayerNorm(Σ_l softmax(w)_l h_l); frames are averaged in fours
+(80 ms), frames past the clip's end + ``tail`` are masked; u = GELU(s A + a) is shared, and each
+slot k has its own head: attention pooling p_k = Σ_t softmax_t(u_t · q_k + c_k) u_t, then
+logits_k = p_k B_k + b_k.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .base import Classifier, ModelLoadError
 from .heads import parse_heads
 
 MODEL_TYPE = "whisper-encoder-slots"
-POOL = 2  # encoder frames (20 ms) averaged into one head frame
+POOL = 4  # encoder frames (20 ms) averaged into one head frame
 FRAME_SECONDS = 0.02 * POOL
 
 
@@ -50,17 +51,17 @@ def build_heads(config: dict):
             self.layer_weights = nn.Parameter(torch.zeros(layers))
             self.norm = nn.LayerNorm(width)
             self.dropout = nn.Dropout(dropout)  # training only
-            self.project = nn.ModuleList(nn.Linear(width, hidden) for _ in sizes)
+            self.project = nn.Linear(width, hidden)
             self.query = nn.ModuleList(nn.Linear(hidden, 1) for _ in sizes)
             self.out = nn.ModuleList(nn.Linear(hidden, size) for size in sizes)
 
         def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             """``states`` (batch, layers, frames, width) pooled hidden states, ``mask`` (batch, frames)
             True where a frame counts; returns the logits of all slots side by side."""
-            mixed = self.dropout(self.norm(torch.einsum("l,blfw->bfw", self.layer_weights.softmax(0), states)))
+            mixed = self.norm(torch.einsum("l,blfw->bfw", self.layer_weights.softmax(0), states))
+            frames = nn.functional.gelu(self.project(self.dropout(mixed)))
             logits = []
-            for project, query, out in zip(self.project, self.query, self.out):
-                frames = nn.functional.gelu(project(mixed))
+            for query, out in zip(self.query, self.out):
                 scores = query(frames).squeeze(-1).masked_fill(~mask, float("-inf"))
                 pooled = torch.einsum("bf,bfh->bh", scores.softmax(-1), frames)
                 logits.append(out(pooled))
@@ -80,7 +81,7 @@ def window_frames(length: int, sampling_rate: int, tail: float, window: float) -
 
 
 def pooled_states(encoder, features) -> "torch.Tensor":
-    """All hidden states of ``encoder`` for log-mel ``features``, frames averaged in pairs:
+    """All hidden states of ``encoder`` for log-mel ``features``, frames averaged in fours:
     (batch, layers + 1, frames / (2 POOL), width)."""
     from .whisper_encoder import hidden_states
 
@@ -98,15 +99,60 @@ def frame_mask(lengths: np.ndarray, sampling_rate: int, frames: int, tail: float
     return starts[None, :] < ends[:, None]
 
 
+class WindowFeatures:
+    """Log-mel features of clips that share one encoded window (``window_frames``), with each
+    clip's length in samples, as the network takes them; also what gradient methods read."""
+
+    def __init__(self, mels: int, sampling_rate: int, window: float, tail: float) -> None:
+        from transformers import WhisperFeatureExtractor
+
+        self.whisper = WhisperFeatureExtractor(feature_size=mels, sampling_rate=sampling_rate,
+                                               chunk_length=int(np.ceil(window)))
+        self.feature_size, self.hop_length, self.sampling_rate = mels, self.whisper.hop_length, sampling_rate
+        self.window, self.tail = window, tail
+
+    def frames(self, length: int) -> int:
+        return window_frames(length, self.sampling_rate, self.tail, self.window)
+
+    def __call__(self, items: list[np.ndarray], sampling_rate: int, return_tensors: str = "pt") -> dict:
+        import torch
+
+        lengths = [min(len(item), int(self.window * self.sampling_rate)) for item in items]
+        frames = {self.frames(n) for n in lengths}
+        if len(frames) != 1:
+            raise ValueError("clips of one call must share their encoded window")
+        features = self.whisper([item[:n] for item, n in zip(items, lengths)], sampling_rate=sampling_rate,
+                                return_tensors="pt").input_features
+        return {"input_features": features[:, :, : frames.pop()], "lengths": torch.tensor(lengths)}
+
+
+def build_network(encoder, heads, sampling_rate: int, tail: float):
+    """Encoder + heads as one module: ``network(input_features, lengths).logits``."""
+    from types import SimpleNamespace
+
+    from torch import nn
+
+    class Network(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder, self.heads = encoder, heads
+
+        def forward(self, input_features, lengths):
+            states = pooled_states(self.encoder, input_features)
+            mask = frame_mask(lengths.cpu().numpy(), sampling_rate, states.shape[2], tail).to(states.device)
+            return SimpleNamespace(logits=self.heads(states, mask))
+
+    return Network()
+
+
 class EncoderSlotsClassifier(Classifier):
-    """The model of a ``whisper-encoder-slots`` folder; inputs are cut or padded to its window."""
+    """The model of a ``whisper-encoder-slots`` folder; inputs longer than its window are cut."""
 
     supports_padding = False  # the encoded window follows each clip's length
 
     def __init__(self, source: str, heads: str | None = None, device: str | None = None) -> None:
         import torch
         from safetensors.torch import load_file
-        from transformers import WhisperFeatureExtractor
 
         from .hf import pick_device
         from .whisper_encoder import load_encoder
@@ -115,23 +161,19 @@ class EncoderSlotsClassifier(Classifier):
         self.config = json.loads((folder / "config.json").read_text())
         self.name = source
         self.device = pick_device(device)
+        self.dtype = torch.float32
         self.window = float(self.config["window_seconds"])
         self.max_duration = self.window
-        self.tail = float(self.config["tail_seconds"])
         self.sampling_rate = 16000
-        positions = int(round(self.window / 0.02))
-        self.encoder = load_encoder(self.config["encoder"], positions, self.config.get("encoder_sha256"))
-        self.extractor = WhisperFeatureExtractor(
-            feature_size=self.encoder.config.num_mel_bins, sampling_rate=self.sampling_rate,
-            chunk_length=int(self.window),
-        )
-        self.head_model = build_heads(self.config)
+        encoder = load_encoder(self.config["encoder"], int(round(self.window / 0.02)), self.config.get("encoder_sha256"))
+        head_model = build_heads(self.config)
         try:
-            self.head_model.load_state_dict(load_file(str(folder / "heads.safetensors")))
+            head_model.load_state_dict(load_file(str(folder / "heads.safetensors")))
         except (RuntimeError, OSError) as error:
             raise ModelLoadError(f"model folder '{source}': heads do not load ({str(error).splitlines()[0]})") from None
-        self.encoder.to(self.device).eval()
-        self.head_model.to(self.device).eval()
+        tail = float(self.config["tail_seconds"])
+        self.extractor = WindowFeatures(encoder.config.num_mel_bins, self.sampling_rate, self.window, tail)
+        self.model = build_network(encoder, head_model, self.sampling_rate, tail).to(self.device).eval()
         self.heads = parse_heads(heads or self.config["heads"], list(self.config["labels"]))
         self._torch = torch
 
@@ -139,18 +181,15 @@ class EncoderSlotsClassifier(Classifier):
         from .heads import split_probabilities
 
         logits = np.zeros((len(lengths), sum(self.config["sizes"])))
-        lengths = np.minimum(np.asarray(lengths), int(self.window * self.sampling_rate))
-        windows = np.array([window_frames(n, self.sampling_rate, self.tail, self.window) for n in lengths])
-        for frames in np.unique(windows):  # items of one window form one batch
+        windows = np.array([self.extractor.frames(int(n)) for n in lengths])
+        for frames in np.unique(windows):  # clips of one window form one batch
             rows = np.flatnonzero(windows == frames)
-            logits[rows] = self.logits([waveforms[i][: lengths[i]] for i in rows], lengths[rows], int(frames))
+            logits[rows] = self.logits([waveforms[i][: lengths[i]] for i in rows])
         return split_probabilities(logits, self.heads)
 
-    def logits(self, items: list[np.ndarray], lengths: np.ndarray, frames: int) -> np.ndarray:
-        """Head logits for clips encoded on a window of ``frames`` log-mel frames."""
-        torch = self._torch
-        features = self.extractor(items, sampling_rate=self.sampling_rate, return_tensors="pt").input_features
-        with torch.inference_mode():
-            states = pooled_states(self.encoder, features[:, :, :frames].to(self.device))
-            mask = frame_mask(lengths, self.sampling_rate, states.shape[2], self.tail).to(self.device)
-            return self.head_model(states, mask).float().cpu().numpy()
+    def logits(self, items: list[np.ndarray]) -> np.ndarray:
+        """Logits of clips that share one encoded window."""
+        inputs = self.extractor(items, sampling_rate=self.sampling_rate)
+        with self._torch.inference_mode():
+            output = self.model(inputs["input_features"].to(self.device), inputs["lengths"].to(self.device))
+        return output.logits.float().cpu().numpy()
