@@ -46,8 +46,8 @@ def load_model(
     key = (preset.source, spec, device, half, trust_remote_code)
     with _LOCK:
         if key not in _CACHE:
-            if preset.name == "demo" and not Path(preset.source).exists():
-                raise ModelLoadError(f"the bundled demo model is missing from {preset.source}")
+            if preset.name.startswith("demo") and not Path(preset.source).exists():
+                raise ModelLoadError(f"the bundled {preset.name} model is missing from {preset.source}")
             if is_encoder_slots_folder(preset.source):
                 _CACHE[key] = EncoderSlotsClassifier(preset.source, spec, device)
             else:
