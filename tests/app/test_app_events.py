@@ -204,16 +204,16 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
 
     skip = type(app.gr.skip())
     current = CurrentClip()
-    # words typed or uploaded before the first clip belong to it: nothing is cleared, nothing stopped
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current, 0))
-    transcript, words_file, status, results, session, changes = app.new_clip("/cache/b.wav", current, 0)
-    assert (transcript, words_file, status, session, changes) == ("", None, "", None, 1)
+    # words typed or uploaded before the first clip belong to it: nothing is cleared
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
+    transcript, words_file, status, results, session = app.new_clip("/cache/b.wav", current)
+    assert (transcript, words_file, status, session) == ("", None, "", None)
     assert results["visible"] is False and current.clip == "/cache/b.wav"
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current, 1))  # the same clip
-    assert app.new_clip(None, current, 1)[0] == ""  # removing the clip clears them too
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current, 2))
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current))  # the same clip
+    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
     # an example brings its own timings: only the transcript, status and results are cleared
-    assert app.example_clip("/examples/lamp.wav", current, 2)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+    assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
 
 
 def test_a_run_only_claims_its_own_clip():
