@@ -219,11 +219,18 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
 def test_a_run_only_claims_its_own_clip():
     from speechxai_core.serving.current_clip import CurrentClip
 
+    import threading
+
     current = CurrentClip()
     assert current.claim("/cache/a.wav") and current.is_current("/cache/a.wav")  # first clip seen by the run
     current.replace("/cache/b.wav")
-    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav")
+    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav", wait_s=0.2)
     assert current.claim("/cache/b.wav")
+    current.replace(None)  # the clip was removed: the next run's clip is the page's clip
+    assert current.claim("/cache/c.wav", wait_s=0) and current.clip == "/cache/c.wav"
+    # the upload event of a clip may arrive after its run started: the run waits for it
+    threading.Timer(0.2, current.replace, ["/cache/d.wav"]).start()
+    assert current.claim("/cache/d.wav", wait_s=5)
     assert copy.deepcopy(current).clip is None  # every page session starts empty
 
 
