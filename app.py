@@ -180,19 +180,19 @@ def heads_hint(model: str) -> dict:
     return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def new_clip(audio: str | None, current: CurrentClip, changes: int) -> tuple:
+def new_clip(audio: str | None, current: CurrentClip) -> tuple:
     """Event: a clip was uploaded, recorded or removed. The transcript, word timings, segment and results
-    of the previous clip go with it (and ``changes`` counts up); words typed before any clip stay for this one."""
+    of the previous clip go with it; words typed before any clip stay for this one."""
     if not current.replace(audio):
-        return (gr.skip(),) * 8
-    return "", None, "", gr.update(visible=False), None, None, None, changes + 1
+        return (gr.skip(),) * 7
+    return "", None, "", gr.update(visible=False), None, None, None
 
 
-def example_clip(audio: str | None, current: CurrentClip, changes: int) -> tuple:
+def example_clip(audio: str | None, current: CurrentClip) -> tuple:
     """Event: an example was chosen; it brings its own word timings, so only the transcript, segment and
     results go."""
     current.replace(audio)
-    return "", "", gr.update(visible=False), None, None, None, changes + 1
+    return "", "", gr.update(visible=False), None, None, None
 
 
 def status_html(text: str, kind: str = "info", progress: tuple[int, int] | None = None) -> str:
@@ -383,7 +383,6 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
         session = gr.State(None, time_to_live=age)
         current_clip = gr.State(CurrentClip())  # copied, empty, for each page session
-        clip_changes = gr.State(0)
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "
                     "decision? Upload or record a clip, pick a model, press *Explain*, then click any word, "
                     "table cell or heatmap level to hear exactly the audio the model scored.")
@@ -463,18 +462,16 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                   aligner, start, end, word_methods, repeats]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
-        explained = explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private")
+        # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that
+        explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
+                             trigger_mode="always_last")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
-        audio.input(new_clip, [audio, current_clip, clip_changes],
-                    [transcript, words_file, status, results, session, start, end, clip_changes],
+        audio.input(new_clip, [audio, current_clip], [transcript, words_file, status, results, session, start, end],
                     api_visibility="private", concurrency_limit=None)
         if example_list is not None:
-            example_list.load_input_event.then(example_clip, [audio, current_clip, clip_changes],
-                                               [transcript, status, results, session, start, end, clip_changes],
+            example_list.load_input_event.then(example_clip, [audio, current_clip],
+                                               [transcript, status, results, session, start, end],
                                                api_visibility="private", concurrency_limit=None)
-        # another clip stops the page's running explanation (whose late updates the run drops itself);
-        # the cancel rides on an empty event: Gradio cancels only from events that run a function
-        clip_changes.change(lambda: None, cancels=[explained], api_visibility="private", concurrency_limit=None)
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)

@@ -15,21 +15,23 @@ class CurrentClip:
 
     def __init__(self) -> None:
         self.clip: str | None = None
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     def replace(self, clip: str | None) -> bool:
         """Make ``clip`` current; True when it replaces a different clip (whose words must go)."""
-        with self._lock:
+        with self._changed:
             previous, self.clip = self.clip, clip or ""
+            self._changed.notify_all()
             return bool(previous) and previous != self.clip
 
-    def claim(self, clip: str) -> bool:
-        """At the start of a run on ``clip``: True when it is current (or no clip was seen yet,
-        then it becomes current); False when the page moved on to another clip meanwhile."""
-        with self._lock:
-            if self.clip is None:
+    def claim(self, clip: str, wait_s: float = 3.0) -> bool:
+        """At the start of a run on ``clip``: True when it is current, or no clip is known (then it
+        becomes current). Otherwise the page's clip event may still be on its way: wait up to ``wait_s``
+        for ``clip`` to become current; False when it does not (the page moved on to another clip)."""
+        with self._changed:
+            if not self.clip:
                 self.clip = clip
-            return self.clip == clip
+            return self._changed.wait_for(lambda: self.clip == clip, timeout=wait_s)
 
     def is_current(self, clip: str) -> bool:
         return self.clip == clip

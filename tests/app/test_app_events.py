@@ -206,27 +206,34 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
 
     skip = type(app.gr.skip())
     current = CurrentClip()
-    # words typed or uploaded before the first clip belong to it: nothing is cleared, nothing stopped
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current, 0))
-    transcript, words_file, status, results, session, start, end, changes = app.new_clip("/cache/b.wav", current, 0)
-    assert (transcript, words_file, status, session, changes) == ("", None, "", None, 1)
+    # words typed or uploaded before the first clip belong to it: nothing is cleared
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
+    transcript, words_file, status, results, session, start, end = app.new_clip("/cache/b.wav", current)
+    assert (transcript, words_file, status, session) == ("", None, "", None)
     assert (start, end) == (None, None)  # the previous clip's segment goes too
     assert results["visible"] is False and current.clip == "/cache/b.wav"
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current, 1))  # the same clip
-    assert app.new_clip(None, current, 1)[0] == ""  # removing the clip clears them too
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current, 2))
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current))  # the same clip
+    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
     # an example brings its own timings: only the transcript, status and results are cleared
-    assert app.example_clip("/examples/lamp.wav", current, 2)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+    assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
 
 
 def test_a_run_only_claims_its_own_clip():
     from speechxai_core.serving.current_clip import CurrentClip
 
+    import threading
+
     current = CurrentClip()
     assert current.claim("/cache/a.wav") and current.is_current("/cache/a.wav")  # first clip seen by the run
     current.replace("/cache/b.wav")
-    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav")
+    assert not current.is_current("/cache/a.wav") and not current.claim("/cache/a.wav", wait_s=0.2)
     assert current.claim("/cache/b.wav")
+    current.replace(None)  # the clip was removed: the next run's clip is the page's clip
+    assert current.claim("/cache/c.wav", wait_s=0) and current.clip == "/cache/c.wav"
+    # the upload event of a clip may arrive after its run started: the run waits for it
+    threading.Timer(0.2, current.replace, ["/cache/d.wav"]).start()
+    assert current.claim("/cache/d.wav", wait_s=5)
     assert copy.deepcopy(current).clip is None  # every page session starts empty
 
 

@@ -196,6 +196,6 @@ def test_core_serving_and_report_import_without_gradio():
     code = ("import sys; sys.modules['gradio'] = None\n"
             "import speechxai_core.reports.clip_html, speechxai_core.viz\n"
             "from speechxai_core.serving import background, downloads, examples, gpu, limits, runner, session, "
-            "workspace\n")
+            "workspace, hosting, model_access, results_folders, errors, current_clip, shutdown\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
