@@ -472,8 +472,9 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             example_list.load_input_event.then(example_clip, [audio, current_clip, clip_changes],
                                                [transcript, status, results, session, start, end, clip_changes],
                                                api_visibility="private", concurrency_limit=None)
-        # another clip stops the page's running explanation (whose late updates the run drops itself)
-        clip_changes.change(None, cancels=[explained], api_visibility="private")
+        # another clip stops the page's running explanation (whose late updates the run drops itself);
+        # the cancel rides on an empty event: Gradio cancels only from events that run a function
+        clip_changes.change(lambda: None, cancels=[explained], api_visibility="private", concurrency_limit=None)
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)

@@ -11,7 +11,7 @@ fi
 # torch first and pinned: 2.13.0 is the CPU wheel on the project's machines.
 .venv/bin/python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -r requirements.txt -e ".[test]"
+  .venv/bin/python -m pip install -q -r requirements.txt -e ".[test,asr]"
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     missing=""
     for pkg in espeak-ng libflite1 ffmpeg chromium; do

@@ -164,5 +164,6 @@ def test_letter_to_sound_maps_ipa_and_falls_back_to_spelling(monkeypatch):
 
 
 def test_english_only_whisper_refuses_other_languages(fox):
+    # Without --asr-model a language other than English gets the multilingual base model.
     with pytest.raises(AlignmentError, match="English-only.*'de'"):
-        align(fox[0], None, language="de", aligner="whisper")
+        align(fox[0], None, language="de", aligner="whisper", asr_model="tiny.en")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "recipes" / "demo_model"))
 import demo_commands as grammar  # noqa: E402
 import soxr  # noqa: E402
 from demo_augment import SPEEDS, Augmenter, Plan  # noqa: E402
@@ -36,10 +36,10 @@ def _with_openers_and_closers(templates: list[str]) -> set[str]:
 
 def test_held_out_phrasings_and_voices_never_reach_training():
     for family, templates in grammar.TEMPLATES.items():
-        held_out = set(templates["test"]) | set(templates["fresh"]) | set(templates["final"])
+        held_out = set(templates["test"]) | set(templates["fresh"]) | set(templates["final"]) | set(templates["late"])
         assert held_out and not held_out & _with_openers_and_closers(templates["train"]), family
     rng = random.Random(3)
-    for split in ("test", "fresh", "final"):
+    for split in ("test", "fresh", "final", "late"):
         for _ in range(300):
             command = grammar.sample_command(rng, split)
             assert command.template in grammar.TEMPLATES[command.family][split]

@@ -13,7 +13,7 @@ import librosa
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "recipes" / "demo_model"))
 
 TEXT = "please turn the kitchen lights off"
 
@@ -85,6 +85,6 @@ print("ok")
 def test_espeak_gives_every_word_with_its_time_and_follows_the_rate():
     """In its own process: eSpeak NG keeps one global state, which other tests' speech tools share."""
     here = Path(__file__).resolve().parent
-    done = subprocess.run([sys.executable, "-c", ESPEAK_CHECK, str(here.parent / "scripts"), str(here)],
+    done = subprocess.run([sys.executable, "-c", ESPEAK_CHECK, str(here.parent / "recipes" / "demo_model"), str(here)],
                           check=False, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

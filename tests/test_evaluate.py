@@ -157,3 +157,17 @@ def test_seeds_without_a_positive_score_are_left_out_of_the_baseline():
     values = np.array(faith.random_comprehensiveness_seeds)
     assert list(~np.isnan(values)) == signs
     assert faith.random_comprehensiveness == pytest.approx(values[~np.isnan(values)].mean())
+
+
+def test_any_word_method_is_evaluated_without_leave_one_out(energy_model, three_words):
+    from speechxai_core import explain
+    from speechxai_core.evaluation.faithfulness import evaluate_explanation
+
+    from .conftest import SR, harmonic_tone
+
+    clip = harmonic_tone(seconds=2.0, amplitude=0.1)
+    clip[int(0.5 * SR):int(0.75 * SR)] *= 3
+    result = explain((clip, SR), energy_model, words=three_words, methods="shapley")
+    assert not result.word_scores
+    faith = evaluate_explanation(result, (clip, SR), energy_model, method="shapley")["class"]
+    assert faith.comprehensiveness > 0.5 and faith.selections == 1  # only the window word scores above 0

@@ -116,7 +116,7 @@ def test_spectrogram_front_end_is_attributed_on_its_input_features():
     result = explain(str(wav), model, words=words, methods="gradient,integrated_gradients",
                      method_options={"ig_steps": 8})
     details = result.method_details["gradient"]
-    assert details["input"] == "input_features" and details["frame_seconds"] == pytest.approx(0.03)
+    assert details["input"] == "input_features" and details["frame_seconds"] == pytest.approx(0.01)
     for name in ("gradient", "integrated_gradients"):
         for head in result.head_names:
             scores = result.method_scores[name][head]

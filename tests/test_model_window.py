@@ -37,7 +37,8 @@ def recording_model(window=1.0):
 
 
 def test_input_windows_come_from_the_model(tiny_model_dir):
-    assert load_model("demo").max_duration == pytest.approx(4.98, abs=0.03)  # Whisper-type, 5 s extractor
+    assert load_model("demo").max_duration == 8.0  # declared by the encoder-slots model's config
+    assert load_model("demo-small").max_duration == pytest.approx(4.98, abs=0.03)  # Whisper-type, 5 s extractor
     assert load_model(tiny_model_dir).max_duration is None  # wav2vec2-type: any length
     with pytest.raises(ValueError, match="max_duration"):
         CallableClassifier(lambda w, sr: w[:, :2], ["a", "b"], max_duration=0)
@@ -102,7 +103,7 @@ def test_cli_on_a_20_s_recording_with_the_demo_model(tmp_path):
 
     data, stdout = run()
     scores = data["word_scores"]["action"]
-    late = [i for i, w in enumerate(data["words"]) if w["start"] > 5.0]
+    late = [i for i, w in enumerate(data["words"]) if w["start"] > 8.0]
     assert late and all(scores[i] is None for i in late) and scores[0] is not None
     assert [w["code"] for w in data["warnings"]] == ["beyond_model_window"] and "not heard" in stdout
     data, _ = run("--start", "6", "--end", "10")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -138,10 +139,12 @@ class CTCAligner(Aligner):
         require_speech(audio)
         settings = {**self.settings(), "language": language}
         if transcript is None:
-            from .whisper import get_transcriber
+            from .whisper import filtered_setting, get_transcriber
 
-            transcript = get_transcriber(self.asr_model).transcribe(audio, language)
-            settings.update(transcribed=True, asr_model=self.asr_model or "bundled tiny.en")
+            transcriber = get_transcriber(self.asr_model)
+            heard = transcriber.transcription(audio, language)
+            transcript = heard.text
+            settings.update(transcribed=True, asr_model=transcriber.describe(), **filtered_setting(heard))
         tokens = transcript_tokens(transcript)
         if not tokens:
             raise AlignmentError(f"{audio.name}: the transcript is empty")
@@ -261,3 +264,19 @@ def _from_pretrained(model_id: str, device: str, local_only: bool):
             "a Wav2Vec2ForCTC model with its processor (tokenizer + feature extractor)"
         ) from None
     return model, processor
+
+
+def ctc_available(language: str) -> bool:
+    """True when ``language`` has a default CTC model that is in the local cache or downloadable."""
+    from ..models.hf import hub_reachable, offline_mode
+
+    model_id = DEFAULT_MODELS.get(language)
+    if model_id is None:
+        return False
+    return _in_cache(model_id) or (not offline_mode() and _hub_up(hub_reachable))
+
+
+@lru_cache(maxsize=1)
+def _hub_up(probe) -> bool:
+    """The hub's reachability, asked once per process (the probe waits up to 3 s offline)."""
+    return probe()

@@ -1,7 +1,11 @@
 """Aligners by name, each loaded once per setting and cached; :func:`align` is the entry point.
 
 ``auto`` picks, per language: English -> ``pocketsphinx`` (offline, embedded); any other
-language -> ``whisperx`` when it is installed, else ``ctc`` with the language's default model.
+language -> ``whisperx`` when it is installed, else ``ctc``; a clip without a transcript goes to
+``whisper`` (Whisper's own word times) instead when the language's default CTC model is neither
+in the local cache nor downloadable. Clips in
+a language other than English are transcribed with the multilingual ``base`` model unless
+``asr_model`` names another.
 """
 
 from __future__ import annotations
@@ -57,6 +61,8 @@ def get_aligner(name: str = "auto", language: str = "en", **options) -> Aligner:
     folder), ``device``, ``window`` (seconds, for ``windows``).
     """
     concrete = resolve_name(name, language)
+    if language != "en" and not options.get("asr_model"):
+        options = {**options, "asr_model": "base"}  # tiny.en is English-only
     per_language = concrete == "ctc" and not options.get("align_model")
     key = (concrete, language if per_language else None, tuple(sorted((k, v) for k, v in options.items() if v is not None)))
     with _LOCK:
@@ -73,9 +79,18 @@ def align(audio: AudioSource, transcript: str | None = None, language: str = "en
     if transcript is not None and not transcript_tokens(transcript):
         raise AlignmentError(f"{audio.name}: the transcript is empty")
     language = (language or "en").lower()
-    chosen = get_aligner(aligner, language, **options)
+    name = aligner
+    if aligner == "auto" and transcript is None and resolve_name(aligner, language) == "ctc":
+        from .ctc import ctc_available
+
+        name = "ctc" if options.get("align_model") or ctc_available(language) else "whisper"
+    chosen = get_aligner(name, language, **options)
     chosen.check_language(language)
-    return with_clean_labels(chosen.align(audio, transcript, language), transcribed=transcript is None)
+    alignment = with_clean_labels(chosen.align(audio, transcript, language), transcribed=transcript is None)
+    if aligner == "auto" and chosen.name == "whisper":
+        alignment.settings["auto_choice"] = (f"no forced aligner for '{language}' is available offline; "
+                                             "the words and times are Whisper's own")
+    return alignment
 
 
 def with_clean_labels(result: Alignment, transcribed: bool) -> Alignment:

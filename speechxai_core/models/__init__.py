@@ -30,6 +30,7 @@ def load_model(
     from pathlib import Path
 
     from .code import is_code_spec, load_code_model
+    from .encoder_slots import EncoderSlotsClassifier, is_encoder_slots_folder
     from .hf import HFAudioClassifier
 
     if is_code_spec(model):
@@ -45,9 +46,12 @@ def load_model(
     key = (preset.source, spec, device, half, trust_remote_code)
     with _LOCK:
         if key not in _CACHE:
-            if preset.name == "demo" and not Path(preset.source).exists():
-                raise ModelLoadError(f"the bundled demo model is missing from {preset.source}")
-            _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code)
+            if preset.name.startswith("demo") and not Path(preset.source).exists():
+                raise ModelLoadError(f"the bundled {preset.name} model is missing from {preset.source}")
+            if is_encoder_slots_folder(preset.source):
+                _CACHE[key] = EncoderSlotsClassifier(preset.source, spec, device)
+            else:
+                _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code)
         return _CACHE[key]
 
 

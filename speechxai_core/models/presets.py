@@ -24,10 +24,17 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             "demo",
+            str(ASSETS / "models" / "demo-whisper-tiny"),
+            "action:6,object:14,location:4",
+            "en",
+            "Bundled spoken-command classifier: Whisper tiny.en encoder + heads trained on synthetic speech (offline).",
+        ),
+        Preset(
+            "demo-small",
             str(ASSETS / "models" / "demo-commands"),
             "action:6,object:14,location:4",
             "en",
-            "Bundled spoken-command classifier (synthetic speech, offline).",
+            "The previous bundled classifier: a tiny model trained from scratch on synthetic speech (offline).",
         ),
         Preset(
             "superb-ic",

@@ -117,7 +117,8 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
         repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,
         stage=getattr(report, "stage", None),
-        start=request.start, end=request.end,
+        # an emptied number field arrives as 0: a segment from 0 is the whole start, one ending at 0 means none
+        start=request.start or None, end=request.end or None,
         **aligner_option(request.aligner),
     )
     word_methods = [m for m in (request.methods or ["loo"]) if m != "paraling"] or ["loo"]

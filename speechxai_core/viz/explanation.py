@@ -76,6 +76,8 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         return scores, hover
 
     scores, hover = colours_and_hover(heads[0] if heads else None)
+    unheard_hover = {i: f"<b>{escape(words[i].word)}</b><br>not scored: outside what the model hears" for i in unheard}
+    word_hover = dict(zip(scored, hover)) | unheard_hover  # every word, as its span shows it (first head)
     figure.add_trace(go.Bar(
         x=[centres[i] for i in scored], y=[2.2 * peak] * len(scored), base=-1.1 * peak,
         width=[widths[i] for i in scored],
@@ -92,7 +94,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
             width=[widths[i] for i in unheard], name="not heard", opacity=0.6,
             marker=dict(color="#e5e7eb", line=dict(width=1, color="rgba(60,60,60,0.4)"),
                         pattern=dict(shape="/", fgcolor="#9ca3af")),
-            hovertext=[f"<b>{escape(words[i].word)}</b><br>not scored: outside what the model hears" for i in unheard],
+            hovertext=[unheard_hover[i] for i in unheard],
             hoverinfo="text",
         ))
     figure.add_trace(go.Scatter(x=times, y=highs, mode="lines", line=dict(width=0.8, color="#374151"),
@@ -104,7 +106,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         marker=dict(color="rgba(0,0,0,0)", line=dict(width=0)), text=[w.word for w in words],
         textposition="inside", insidetextanchor="middle", textangle=0, cliponaxis=True,
         textfont=dict(size=LABEL_SIZE, color="#111827"), customdata=ids, hoverinfo="text",
-        hovertext=[f"<b>{escape(w.word)}</b><br>{w.start:.2f}–{w.end:.2f} s" for w in words],
+        hovertext=[word_hover[i] for i in range(len(words))],
     ))
     dense = len(words) > DENSE_WORDS
     shown = [0, duration]

@@ -265,10 +265,10 @@ def test_word_methods_selector_interactions_and_coalition_playback(model_dir, cl
     assert explanation.word_methods == ["loo", "shapley", "lime"] and explanation.settings["repeats"] == 2
     assert views["method_view"]["value"] == "shapley"
     assert [name for _, name in views["method_view"]["choices"]] == ["loo", "shapley", "lime"]
-    (bars,) = [trace for trace in views["waveform"].data if trace.type == "bar"]
+    (bars,) = [trace for trace in views["waveform"].data if trace.name == "words"]
     np.testing.assert_allclose(bars.marker.color, explanation.method_scores["shapley"]["action"])
     waveform, transcript, table = app.show_method(views["session"], "lime")
-    (bars,) = [trace for trace in waveform.data if trace.type == "bar"]
+    (bars,) = [trace for trace in waveform.data if trace.name == "words"]
     np.testing.assert_allclose(bars.marker.color, explanation.method_scores["lime"]["action"])
     assert 'data-method="lime"' in table and "fit R²" in table
     interactions = views["interactions"].data
@@ -284,4 +284,13 @@ def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir
     views = list(app.run_views(request, Limits(max_method_s=1e-6), workspace))[-1]
     explanation = views["session"].explanation
     assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
-    assert "Lime skipped: estimated" in views["status"] and "SPEECHXAI_MAX_METHOD_S" in views["status"]
+    assert "Lime not run: estimated lime: 1,000 variants" in views["status"]
+    assert explanation.warning_codes().count("method_skipped") == 2  # loo and lime
+
+
+def test_segment_fields_left_at_zero_explain_the_whole_clip(model_dir, clip_files, workspace):
+    """Opening Options renders the segment fields, which then send 0 instead of nothing."""
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=[],
+                             start=0, end=0)
+    views = list(app.run_views(request, Limits(), workspace))[-1]
+    assert "error" not in views and "segment" not in views["session"].explanation.audio

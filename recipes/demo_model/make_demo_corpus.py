@@ -1,6 +1,6 @@
 """Generates the demo corpus: synthetic spoken commands with exact word times (eSpeak NG, Flite).
 
-Usage: python scripts/make_demo_corpus.py [--out .cache/demo-corpus] [--train 24000] [--test 600]
+Usage: python recipes/demo_model/make_demo_corpus.py [--out .cache/demo-corpus] [--train 24000] [--test 600]
 
 Writes 16 kHz mono 16-bit wavs and one ``manifest.jsonl`` (text, words with times, labels
 per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
@@ -8,7 +8,8 @@ per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 ``test_voices`` (held-out voices, training phrasings), ``test_phrasings`` (the reverse),
 ``test_fresh`` (held-out voices and a second set of held-out phrasings, "fresh": written
 after the others had guided the model's design) and ``test_final`` (held-out voices and a
-third set, "final": written before the last training runs and scored once, at the end).
+third set, "final": written before the last training runs and scored once, at the end) and
+``test_late`` (a fourth set, "late", written before the Whisper-encoder model was trained).
 The same seed gives the same corpus.
 """
 
@@ -31,7 +32,7 @@ SAMPLE_RATE = 16000
 MAX_SECONDS = 4.5
 SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
           "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh"),
-          "test_final": ("test", "final")}
+          "test_final": ("test", "final"), "test_late": ("test", "late")}
 
 
 class Speakers:
@@ -72,12 +73,14 @@ def synthesize(engine: Speakers, rng: random.Random, voice_split: str, phrasing_
 
 
 def generate(out: Path, counts: dict[str, int], seed: int) -> None:
-    """Writes ``counts[split]`` utterances per split under ``out`` and the manifest."""
+    """Writes ``counts[split]`` utterances per split under ``out`` and the manifest. Each split has
+    its own random stream (seeded by its place in ``SPLITS``), so a split comes out the same
+    whether or not the others are generated with it."""
     engine = Speakers()
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "manifest.jsonl", "w") as manifest:
-        for split_index, (split, count) in enumerate(counts.items()):
-            rng = random.Random(seed * 100 + split_index)
+        for split, count in counts.items():
+            rng = random.Random(seed * 100 + list(SPLITS).index(split))
             (out / split).mkdir(exist_ok=True)
             written = 0
             while written < count:
@@ -97,8 +100,10 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=24000)
     parser.add_argument("--test", type=int, default=600, help="utterances in each held-out split")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--splits", nargs="+", choices=list(SPLITS), default=list(SPLITS),
+                        help="generate only these splits (e.g. in parallel runs into separate folders)")
     args = parser.parse_args()
-    counts = {"train": args.train, **{split: args.test for split in SPLITS if split != "train"}}
+    counts = {split: args.train if split == "train" else args.test for split in args.splits}
     generate(args.out, counts, args.seed)
 
 

@@ -1,6 +1,6 @@
 """Draws the README figure of the demo model's word-LOO plausibility.
 
-Usage: python scripts/plot_demo_plausibility.py RESULTS.json EXAMPLE.wav [--split test_final]
+Usage: python recipes/demo_model/plot_demo_plausibility.py RESULTS.json EXAMPLE.wav [--split test_final]
        [--out docs/images/demo-plausibility.png]
 
 Left: per slot, the share of the held-out ``--split``'s utterances whose carrying word gets

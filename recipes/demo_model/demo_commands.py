@@ -4,6 +4,9 @@ Slots and labels follow Fluent Speech Commands (action 6, object 14, location 4)
 FSC's 31 fixed intents, the location is free for every device and delivery command, so
 that no word other than the location word tells the location (and likewise for objects).
 
+Held-out phrasing sets, each written before the training runs it judged: ``test`` (a development
+set by now), ``fresh``, ``final`` and ``late`` (written for the Whisper-encoder model, scored once).
+
 A phrasing is a template of tokens; ``{dir}``, ``{verb}``, ``{feel}``, ``{state}`` carry the
 action (``{feel}``/``{state}``, e.g. "warmer", "cold", also carry the object), ``{obj}`` the
 object, ``{loc}`` the location, ``{bring}`` and ``{lang}`` fill in their words.
@@ -92,6 +95,11 @@ DEVICE_TEMPLATES = {
         "the {obj} {dir} in the {loc} thanks", "please {verb} the {obj} in the {loc} for me",
         "hey turn the {loc} {obj} {dir}",
     ],
+    "late": [
+        "okay so turn {dir} the {obj} in the {loc} please", "would you mind turning the {obj} {dir}",
+        "hey there {verb} the {obj} thank you", "get the {obj} {dir} in the {loc}", "{dir} with the {obj} please",
+        "i said turn the {obj} {dir}",
+    ],
 }
 TEMPLATES = {
     "switch": DEVICE_TEMPLATES,
@@ -108,6 +116,8 @@ TEMPLATES = {
         "fresh": ["could you make it a little {feel}", "i think it is too {state} in the {loc}", "{feel} in here please"],
         "final": ["it is getting too {state}", "can it be {feel} in the {loc}", "make the {loc} a bit {feel}",
                   "it is much too {state}", "could it be {feel}"],
+        "late": ["it feels a bit {state} in the {loc}", "i would prefer it {feel}", "make everything {feel} please",
+                 "oh it is way too {state}"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
@@ -122,6 +132,8 @@ TEMPLATES = {
                   "go and {bring} the {obj} from the {loc}"],
         "final": ["would you {bring} me the {obj}", "{bring} the {obj} over from the {loc}",
                   "can you {bring} the {obj} from the {loc} for me", "i would love some {obj}"],
+        "late": ["hey {bring} me those {obj} please", "could i get the {obj} from the {loc}",
+                 "please go and {bring} my {obj}", "i am looking for my {obj}"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
@@ -134,6 +146,8 @@ TEMPLATES = {
         "fresh": ["i want to change the language", "switch the language to {lang} please", "can you set it to {lang}"],
         "final": ["i would like a different language", "language change please", "can we switch to {lang}",
                   "make the language {lang}", "please use {lang} from now on"],
+        "late": ["can you change the language please", "i prefer {lang}", "put it in {lang} please",
+                 "let us change the language to {lang}", "another language please"],
     },
 }
 
@@ -191,7 +205,7 @@ def pick_voice(rng: random.Random, split: str) -> str:
 
 def sample_command(rng: random.Random, split: str) -> Command:
     """A random command of the ``split`` phrasings (``train``, or the held-out ``test``, ``fresh``
-    or ``final``); actions are balanced."""
+    ``final`` or ``late``); actions are balanced."""
     action = rng.choice(ACTIONS)
     family = rng.choice([name for name, (actions, _) in FAMILIES.items() if action in actions])
     obj = rng.choice(FAMILIES[family][1])

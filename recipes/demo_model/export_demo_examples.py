@@ -1,6 +1,6 @@
 """Copies held-out utterances of the demo corpus into the repository.
 
-Usage: python scripts/export_demo_examples.py [--corpus .cache/demo-corpus] [--examples 4] [--eval 24]
+Usage: python recipes/demo_model/export_demo_examples.py [--corpus .cache/demo-corpus] [--examples 4] [--eval 24]
 
 - ``assets/examples/``: a few clips for the app's example buttons, each a 16 kHz mono 16-bit
   wav named after its text, with its word timings next to it (same stem, ``.json``).
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 EXAMPLE_FAMILIES = ("switch", "level", "feel", "bring", "language")
 
 

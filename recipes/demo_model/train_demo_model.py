@@ -1,6 +1,6 @@
 """Trains the bundled demo model: a tiny Whisper-encoder classifier with three heads.
 
-Usage: python scripts/train_demo_model.py [--corpus .cache/demo-corpus] [--out assets/models/demo-commands]
+Usage: python recipes/demo_model/train_demo_model.py [--corpus .cache/demo-corpus] [--out assets/models/demo-commands]
        [--minutes 29] [--max-steps 27000]
 
 The 24 logits are one block per slot (action 6, object 14, location 4, like SUPERB's FSC
