@@ -256,7 +256,7 @@ def interaction_figure(explanation: Explanation) -> go.Figure:
         figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
                               yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
     menu_room = 30 if len(heads) > 1 else 0
-    title = "Word pairs: Shapley interaction (> 0: they matter more together)"
+    title = "Word pairs: Shapley interaction"
     figure.update_layout(
         title=dict(text=title + (f" — head: {heads[0]}" if len(heads) == 1 else ""), x=0.0, xanchor="left",
                    xref="paper", y=1.0, yref="container", yanchor="top", pad=dict(t=10)),
