@@ -439,7 +439,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                 "p(target | word masked); the other word methods (chosen under Options) are shown here "
                                 "too. Red, the word supported the explained class; blue, it worked against it. "
                                 "Click a word to hear the clip with that word masked, an interaction cell to hear both "
-                                "words masked.")
+                                "words masked (Shapley interaction > 0: the two words matter more together).")
                     method_view = gr.Radio(method_choices(["loo"]), value="loo", label="Word method shown",
                                            elem_id="method-view")
                     waveform = gr.Plot(show_label=False, elem_id="waveform")

@@ -39,6 +39,7 @@ def test_interaction_heatmap_plays_pairs(result):
     block = result.word_interactions["class"]
     assert np.array(trace.z) == pytest.approx(np.array(block["matrix"]))
     assert trace.customdata[0][3] == "words:0+3" and trace.customdata[1][1] == "word:1"
+    assert list(figure.layout.xaxis.ticktext) == block["words"] and trace.visible
     assert describe_variant(result, "words:0+3") == 'masked: "turn" + "off"'
     assert "Word interactions appear" in interaction_figure(Explanation.from_json(
         explain((clip(), SR), together_model(), words=WORDS, methods="loo").to_json())).layout.annotations[0].text

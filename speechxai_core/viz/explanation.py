@@ -220,29 +220,56 @@ def heatmap_figure(explanation: Explanation) -> go.Figure:
 
 
 def interaction_figure(explanation: Explanation) -> go.Figure:
-    """Word × word Shapley interaction index of the top words, one panel per head.
+    """Word × word Shapley interaction index of the top words, one heatmap per head (a menu picks
+    the head, so that one readable panel fits any width).
 
     A cell's ``customdata`` is the variant with both words masked (``words:i+j``), for playback.
+    Cells sit at integer positions; each head's word labels are set as the axes' tick text.
     """
     heads = [head for head in explanation.head_names if head in explanation.word_interactions]
     if not heads:
         return _empty("Word interactions appear here when Shapley values are computed.")
     blocks = [explanation.word_interactions[head] for head in heads]
     limit = symmetric_range(v for block in blocks for row in block["matrix"] for v in row)
-    figure = make_subplots(rows=1, cols=len(heads), subplot_titles=heads, horizontal_spacing=0.12)
-    for col, block in enumerate(blocks, start=1):
-        labels = [f"{word} ({i + 1})" for word, i in zip(block["words"], block["indices"])]
-        ids = [[variant_id_of_pair(i, j) for j in block["indices"]] for i in block["indices"]]
+    figure = go.Figure()
+
+    def axes(block: dict) -> dict:
+        labels = [escape(word) for word in block["words"]]
+        ticks = dict(tickvals=list(range(len(labels))), ticktext=labels)
+        return {"xaxis": ticks | dict(tickangle=-30), "yaxis": ticks | dict(autorange="reversed")}
+
+    for n, (head, block) in enumerate(zip(heads, blocks)):
+        size = len(block["indices"])
         figure.add_trace(go.Heatmap(
-            z=block["matrix"], x=labels, y=labels, coloraxis="coloraxis", xgap=2, ygap=2, customdata=ids,
-            text=[[f"{v:+.2f}" if a != b else "" for b, v in enumerate(row)] for a, row in enumerate(block["matrix"])],
-            texttemplate="%{text}", textfont=dict(size=11),
-            hovertemplate="%{y} × %{x}<br>interaction %{z:+.3f}<br>click: play both masked<extra></extra>",
-        ), row=1, col=col)
-        figure.update_yaxes(autorange="reversed", row=1, col=col)
+            z=block["matrix"], x=list(range(size)), y=list(range(size)), coloraxis="coloraxis", xgap=2, ygap=2,
+            customdata=[[variant_id_of_pair(i, j) for j in block["indices"]] for i in block["indices"]],
+            text=[[number(v, 2, signed=True) if a != b else "" for b, v in enumerate(row)]
+                  for a, row in enumerate(block["matrix"])],
+            hovertext=[[f"{escape(block['words'][a])} × {escape(block['words'][b])}<br>interaction "
+                        f"{number(v, signed=True)}<br>click: play both masked" for b, v in enumerate(row)]
+                       for a, row in enumerate(block["matrix"])],
+            texttemplate="%{text}", textfont=dict(size=11), hovertemplate="%{hovertext}<extra></extra>",
+            name=head, visible=n == 0,
+        ))
+    figure.update_layout(**axes(blocks[0]))
+    if len(heads) > 1:
+        buttons = [dict(label=head, method="update",
+                        args=[{"visible": [m == n for m in range(len(heads))]},
+                              {f"{axis}.{key}": value for axis, ticks in axes(block).items()
+                               for key, value in ticks.items()}])
+                   for n, (head, block) in enumerate(zip(heads, blocks))]
+        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0.0, xanchor="left", y=1.0,
+                                               yanchor="bottom", pad=dict(l=40, b=4), showactive=True,
+                                               bgcolor="#ffffff")])
+        figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
+                              yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
+    menu_room = 30 if len(heads) > 1 else 0
+    title = "Word pairs: Shapley interaction"
     figure.update_layout(
-        height=360, margin=dict(l=90, r=20, t=60, b=80), plot_bgcolor="#ffffff", clickmode="event",
-        title=dict(text="Shapley interaction of word pairs (> 0: they matter more together)"),
+        title=dict(text=title + (f" — head: {heads[0]}" if len(heads) == 1 else ""), x=0.0, xanchor="left",
+                   xref="paper", y=1.0, yref="container", yanchor="top", pad=dict(t=10)),
+        height=380 + menu_room, margin=dict(l=20, r=20, t=70 + menu_room, b=20),
+        plot_bgcolor="#ffffff", clickmode="event",
         coloraxis=dict(colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0,
                        colorbar=dict(title=dict(text="interaction", side="right"), thickness=12)),
     )
