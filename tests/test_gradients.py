@@ -130,9 +130,10 @@ def test_callables_need_a_pytorch_model(three_words):
 
 
 def test_words_after_a_fixed_input_window_are_not_scored():
-    model = load_model("demo")  # a 5 s window: a word at 5.5 s never reaches the network
-    samples = harmonic_tone(seconds=6.0)
-    words = [{"word": "early", "start": 0.5, "end": 1.0}, {"word": "late", "start": 5.5, "end": 5.9}]
+    model = load_model("demo")  # a fixed window: a word after it never reaches the network
+    window = model.max_duration
+    samples = harmonic_tone(seconds=window + 1.0)
+    words = [{"word": "early", "start": 0.5, "end": 1.0}, {"word": "late", "start": window + 0.5, "end": window + 0.9}]
     result = explain((samples, SR), model, words=words, methods="gradient,integrated_gradients",
                      method_options={"ig_steps": 4})
     for method in ("gradient", "integrated_gradients"):
