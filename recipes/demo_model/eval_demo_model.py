@@ -98,6 +98,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     parser.add_argument("--features", type=Path, help="cached encoder states for the held-out accuracies")
     parser.add_argument("--splits", nargs="*", default=list(SPLITS), help="held-out splits to score")
+    parser.add_argument("--plausibility-splits", nargs="*", default=list(PLAUSIBILITY_SPLITS),
+                        help="held-out splits explained with word LOO")
     args = parser.parse_args()
     results: dict = {}
     classifier = load_model(args.model, heads=PRESETS["demo"].heads)
@@ -115,7 +117,7 @@ def main() -> None:
         show("real speech", accuracy(predictions, [REAL_LABELS[p] for p in paths]), results)
         for path, prediction in zip(paths, predictions):
             print(f"  {path}: {prediction}")
-    for split in [s for s in PLAUSIBILITY_SPLITS if s in args.splits]:
+    for split in args.plausibility_splits:
         chosen = [r for r in records if r["split"] == split][: args.plausibility]
         if chosen:
             items = [(str(args.corpus / r["path"]), r["words"], r["carriers"]) for r in chosen]
