@@ -14,6 +14,7 @@ from typing import Iterator
 
 import gradio as gr
 
+from speechxai_core.dataset.run import ModelSpec
 from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
 from speechxai_core.models import PRESETS, resolve
@@ -24,7 +25,7 @@ from speechxai_core.serving.downloads import write_downloads
 from speechxai_core.serving.errors import user_message
 from speechxai_core.serving.examples import EXAMPLES_DIR, find_examples
 from speechxai_core.serving.gpu import gpu_task
-from speechxai_core.serving.hosting import server_name
+from speechxai_core.serving.hosting import is_hosted, server_name
 from speechxai_core.serving.limits import Limits
 from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.results_folders import allowed_results_folder
@@ -513,8 +514,8 @@ def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Wo
     report = None if progress is None else lambda done, total, _: progress(
         (done, total), desc="Explaining clips", unit="clips")
     try:
-        view = run_small_dataset(files or [], allowed_model(model), workspace.new_folder(session),
-                                 heads=heads or None, progress=report)
+        spec = ModelSpec(allowed_model(model), heads or None, hosted=is_hosted())
+        view = run_small_dataset(files or [], spec, workspace.new_folder(session), progress=report)
     except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
         raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
     return (*view.outputs(), str(view.folder))

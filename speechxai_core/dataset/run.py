@@ -76,17 +76,20 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """How a worker loads the model: a preset, hub id or folder, or a ready classifier object."""
+    """How a worker loads the model: a preset, hub id or folder, or a ready classifier object.
+    ``hosted``: loaded for a hosted app (no models from code, hub ids never read as relative folders)."""
 
     model: str | Classifier = "demo"
     heads: str | None = None
     device: str | None = None
     half: bool = False
+    hosted: bool = False
 
     def load(self) -> Classifier:
         if isinstance(self.model, Classifier):
             return self.model
-        return load_model(self.model, heads=self.heads, device=self.device, half=self.half)
+        return load_model(self.model, heads=self.heads, device=self.device, half=self.half,
+                          allow_code_models=not self.hosted, hub_only=self.hosted)
 
     @property
     def name(self) -> str:

@@ -20,12 +20,15 @@ def load_model(
     half: bool = False,
     trust_remote_code: bool = False,
     allow_code_models: bool = True,
+    hub_only: bool = False,
 ) -> Classifier:
     """Load a preset name, hub id or local folder once; later calls return the same object.
 
     ``heads`` overrides the preset's heads spec. ``file.py:name`` or ``package.module:name``
     loads a classifier from Python code (see :mod:`.code`), only with ``allow_code_models``
-    (a hosted app passes False). Raises :class:`ModelLoadError`.
+    (a hosted app passes False). ``hub_only``: a name that is neither a preset nor an absolute
+    folder comes from the Hugging Face hub only, never from a folder relative to the working
+    directory (a hosted app). Raises :class:`ModelLoadError`.
     """
     from pathlib import Path
 
@@ -43,12 +46,15 @@ def load_model(
 
     preset = resolve(model)
     spec = heads if heads else preset.heads
-    key = (preset.source, spec, device, half, trust_remote_code)
+    from_hub = hub_only and not Path(preset.source).is_absolute()
+    key = (preset.source, spec, device, half, trust_remote_code, from_hub)
     with _LOCK:
         if key not in _CACHE:
             if preset.name.startswith("demo") and not Path(preset.source).exists():
                 raise ModelLoadError(f"the bundled {preset.name} model is missing from {preset.source}")
-            if is_encoder_slots_folder(preset.source):
+            if from_hub:
+                _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code, hub_only=True)
+            elif is_encoder_slots_folder(preset.source):
                 _CACHE[key] = EncoderSlotsClassifier(preset.source, spec, device)
             else:
                 _CACHE[key] = HFAudioClassifier(preset.source, spec, device, half, trust_remote_code)

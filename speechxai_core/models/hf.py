@@ -41,12 +41,13 @@ class HFAudioClassifier(Classifier):
         device: str | None = None,
         half: bool = False,
         trust_remote_code: bool = False,
+        hub_only: bool = False,
     ) -> None:
         import torch
 
         self.name = source
         self.device = pick_device(device)
-        self.extractor, self.model = _load(source, trust_remote_code)
+        self.extractor, self.model = _load(source, trust_remote_code, hub_only)
         self.dtype = torch.float16 if half and self.device != "cpu" else torch.float32
         self.model.to(self.device, dtype=self.dtype).eval()
         config = self.model.config
@@ -100,10 +101,11 @@ def input_window(extractor, config) -> float | None:
     return round(min(limits), 4) if limits else None
 
 
-def _load(source: str, trust_remote_code: bool):
-    """Local folder, else the local hub cache, else a download (after a quick reachability check)."""
+def _load(source: str, trust_remote_code: bool, hub_only: bool = False):
+    """Local folder (unless ``hub_only``), else the local hub cache, else a download (after a quick
+    reachability check)."""
     local = Path(source).expanduser()
-    if local.exists():
+    if local.exists() and not hub_only:
         return _from_pretrained(str(local), source, trust_remote_code, local_only=True, is_local=True)
     if source.startswith((".", "/", "~")) or source.count("/") > 1:
         raise ModelLoadError(f"model folder '{source}' not found")

@@ -1,9 +1,10 @@
 """Which models the app's model field may load.
 
-Local (see :mod:`.hosting`): anything the library loads (preset, hub id, any folder). Hosted: a
-preset, a hub id, or a folder inside a model root (``assets/models`` and ``$SPEECHXAI_MODELS_ROOT``),
+Local (see :mod:`.hosting`): anything the library loads (preset, hub id, any folder, code). Hosted:
+a preset, a hub id, or a folder inside a model root (``assets/models`` and ``$SPEECHXAI_MODELS_ROOT``),
 given by its absolute path or by its name in a root; any other path gets the same message
-whether it exists or not.
+whether it exists or not, a hub id is loaded with ``hub_only`` (never as a folder relative to the
+server's working directory), and models from Python code are refused.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..models import ModelLoadError
+from ..models.code import is_code_spec
 from ..models.presets import ASSETS, HUB_IDS, PRESETS
 from .hosting import is_hosted
 from .results_folders import inside
@@ -34,16 +36,19 @@ def allowed_model(text: str | None, environ: dict | None = None) -> str:
     text = (text or "").strip() or "demo"
     if not is_hosted(environ) or text in PRESETS or text in HUB_IDS:
         return text
+    if is_code_spec(text):
+        raise ModelLoadError("models from Python code (file.py:name) are accepted only when the app runs "
+                             "locally; choose a preset, a hub id or a model folder")
     roots = model_roots(environ)
     given = Path(text).expanduser()
     candidates = [given.resolve()] if given.is_absolute() else [(root / given).resolve() for root in roots]
     for path in candidates:
         if any(inside(path, root) for root in roots) and path.is_dir():
             return str(path)
-    if given.is_absolute() or _looks_like_a_path(text) or given.exists():
+    if given.is_absolute() or _looks_like_a_path(text):
         raise ModelLoadError(f"model '{text}' is not available on this server: choose a preset, a Hugging Face "
                              f"hub id (owner/name) or a model folder in this server's models folder ({ROOT_VARIABLE})")
-    return text  # a hub id
+    return text  # a hub id (whether or not a folder of that name exists here: see hub_only)
 
 
 def _looks_like_a_path(text: str) -> bool:

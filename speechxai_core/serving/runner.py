@@ -101,7 +101,9 @@ def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
     """The loaded clip, then (snapshot, notice) pairs."""
     model = allowed_model(request.model)
     report.stage(f"Loading model '{model}'…")
-    classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not is_hosted())
+    hosted = is_hosted()
+    classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not hosted,
+                            hub_only=hosted)
     clip = load_audio(request.audio, classifier.sampling_rate, max_duration=limits.max_duration_s)
     yield clip
     yield from _snapshots(request, classifier, clip, report, limits)

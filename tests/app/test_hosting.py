@@ -12,7 +12,7 @@ import pytest
 
 import app
 from speechxai_core.dataset.items import DatasetError
-from speechxai_core.models import ModelLoadError
+from speechxai_core.models import ModelLoadError, load_model
 from speechxai_core.models.presets import PRESETS
 from speechxai_core.serving.hosting import is_hosted, is_loopback
 from speechxai_core.serving.limits import Limits
@@ -190,3 +190,21 @@ def test_model_messages_speak_to_web_users_and_end_on_a_whole_word(tmp_path, cli
     assert folder.endswith(")") and "Otherwise" not in folder and len(folder) < 300
     assert re.search(r"\(Can't load [\w ]+ for '[^']+'\)$", folder), folder  # the first sentence, whole
     assert "no network" in hub and "--model" not in hub and "path/to" not in hub
+
+
+def test_hosted_hub_names_never_reveal_server_folders_and_code_models_are_refused(roots, monkeypatch):
+    environ = roots["environ"]
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # "assets" and "tests" exist beside the app (the working directory of the tests), "no-such-model-x" nowhere:
+    # all are hub ids for a hosted app, loaded from the hub only, so they fail alike
+    messages = set()
+    for name in ["assets", "tests", "no-such-model-x"]:
+        assert allowed_model(name, environ) == name
+        with pytest.raises(ModelLoadError) as caught:
+            load_model(name, hub_only=True)
+        messages.add(str(caught.value).replace(name, "NAME"))
+    assert len(messages) == 1 and "hub model" in messages.pop()
+    for spec in ["app.py:build_app", "os:getcwd"]:
+        with pytest.raises(ModelLoadError, match="only when the app runs locally"):
+            allowed_model(spec, environ)
+    assert allowed_model("os:getcwd", LOCAL) == "os:getcwd"  # a local app may load code models
