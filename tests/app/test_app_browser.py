@@ -6,7 +6,6 @@ Screenshots are saved under test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,15 +15,10 @@ import soxr
 
 from speechxai_core import Explanation, variant_audio
 from speechxai_core.serving.session import pcm16
+from tests.app.browser import DONE, playwright_api
 from tests.app.conftest import HEADS, SR, WORDS, launch_chromium, spoken_like_clip
 
 pytestmark = pytest.mark.browser
-if os.environ.get("CI"):  # CI installs the test tools: a missing one must fail, not skip
-    import playwright.sync_api as playwright_api
-else:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-
-DONE = "document.querySelector('#status') && document.querySelector('#status').innerText.includes('Done in')"
 # Page coordinates of a plotly point: trace ``trace`` at data (x, y), in the plot inside ``selector``.
 POINT_JS = """([selector, trace, x, y]) => {
   const plot = document.querySelector(selector + ' .js-plotly-plot');

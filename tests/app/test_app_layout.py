@@ -7,22 +7,16 @@ Screenshots are saved under test-artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
 
 import plotly.io as pio
 import pytest
 
+from tests.app.browser import DONE, playwright_api
 from tests.app.conftest import HEADS, launch_chromium
 from tests.app.synthetic import synthetic_explanation
 
 pytestmark = pytest.mark.browser
-if os.environ.get("CI"):  # CI installs the test tools: a missing one must fail, not skip
-    import playwright.sync_api as playwright_api
-else:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-
-DONE = "document.querySelector('#status') && document.querySelector('#status').innerText.includes('Done in')"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 
 # Boxes of the visible word labels of the plot in ``selector`` (those inside the plotting area).

@@ -110,8 +110,8 @@ def test_a_listed_clip_opens_with_its_stored_explanation(results_folder):
 
 @pytest.mark.browser
 def test_dataset_tab_in_the_browser(results_folder, app_url, artifacts, tmp_path):
-    playwright_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
-        "playwright.sync_api", fromlist=["sync_playwright"])
+    from tests.app.browser import playwright_api
+
     with playwright_api.sync_playwright() as playwright:
         context = launch_chromium(playwright, tmp_path / "profile")
         page = context.pages[0]

@@ -16,13 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.browser import playwright_api
 from tests.app.conftest import HEADS, launch_chromium
 
 pytestmark = pytest.mark.browser
-if os.environ.get("CI"):
-    import playwright.sync_api as playwright_api
-else:
-    playwright_api = pytest.importorskip("playwright.sync_api")
 
 REPO = Path(__file__).resolve().parents[2]
 
