@@ -285,7 +285,7 @@ def result_views(current: Session, method: str | None = None) -> dict:
         **word_views(explanation, current.clip.samples, shown),
         "method_view": gr.update(choices=method_choices(explanation.word_methods) or method_choices(["loo"]),
                                  value=shown),
-        "interactions": interaction_figure(explanation),
+        "interactions": gr.update(value=interaction_figure(explanation), visible=bool(explanation.word_interactions)),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),

@@ -278,7 +278,8 @@ def test_word_methods_selector_interactions_and_coalition_playback(model_dir, cl
     (bars,) = [trace for trace in waveform.data if trace.name == "words"]
     np.testing.assert_allclose(bars.marker.color, explanation.method_scores["lime"]["action"])
     assert 'data-method="lime"' in table and "fit R²" in table
-    interactions = views["interactions"].data
+    assert views["interactions"]["visible"] is True
+    interactions = views["interactions"]["value"].data
     assert [trace.type for trace in interactions] == ["heatmap"] * 3 and interactions[0].customdata[0][1] == "words:0+1"
     player, caption, picker = app.play_variant(views["session"], "words:0+1")
     assert player[1].shape == (len(explanation.clip_samples),) and "masked: &quot;turn&quot; + &quot;on&quot;" in caption
@@ -293,6 +294,7 @@ def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir
     assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
     assert "Lime not run: estimated lime: 1,000 variants" in views["status"]
     assert explanation.warning_codes().count("method_skipped") == 2  # loo and lime
+    assert views["interactions"]["visible"] is False  # no Shapley values: no empty interaction panel
 
 
 def test_segment_fields_left_at_zero_explain_the_whole_clip(model_dir, clip_files, workspace):
