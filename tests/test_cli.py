@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import soundfile as sf
 
 from .conftest import SR, harmonic_tone
@@ -11,11 +12,18 @@ def _run(*args):
     return subprocess.run([sys.executable, "-m", "speechxai_core.cli", *args], capture_output=True, text=True, timeout=300)
 
 
-def test_explain_prints_tables_and_writes_json_and_csv(tmp_path, tiny_multihead_dir, three_words):
+@pytest.fixture()
+def clip_with_words(tmp_path, three_words):
+    """A 2 s tone saved as ``clip.wav`` and its three words as ``words.json``."""
     audio = tmp_path / "clip.wav"
     sf.write(audio, harmonic_tone(seconds=2.0), SR)
     words = tmp_path / "words.json"
     words.write_text(json.dumps(three_words))
+    return audio, words
+
+
+def test_explain_prints_tables_and_writes_json_and_csv(tmp_path, tiny_multihead_dir, clip_with_words):
+    audio, words = clip_with_words
     out, table = tmp_path / "out.json", tmp_path / "words.csv"
     result = _run("explain", str(audio), "--model", tiny_multihead_dir, "--heads", "a:2,b:3,c:4", "--words",
                   str(words), "--grid", "fast", "--json", str(out), "--csv", str(table), "--target", "b=c4")
@@ -52,11 +60,8 @@ def test_models_lists_presets():
     assert result.returncode == 0 and "superb/wav2vec2-base-superb-ic" in result.stdout and "demo" in result.stdout
 
 
-def test_explain_runs_every_method_by_name(tmp_path, tiny_multihead_dir, three_words):
-    audio = tmp_path / "clip.wav"
-    sf.write(audio, harmonic_tone(seconds=2.0), SR)
-    words = tmp_path / "words.json"
-    words.write_text(json.dumps(three_words))
+def test_explain_runs_every_method_by_name(tmp_path, tiny_multihead_dir, clip_with_words):
+    audio, words = clip_with_words
     out, table = tmp_path / "out.json", tmp_path / "words.csv"
     methods = "loo,lime,shapley,gradient,gradient_x_input,integrated_gradients,paraling"
     result = _run("explain", str(audio), "--model", tiny_multihead_dir, "--heads", "a:2,b:3,c:4", "--words",

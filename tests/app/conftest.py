@@ -109,3 +109,14 @@ def launch_chromium(playwright, user_data_dir, extra_args=()):
         str(user_data_dir), executable_path=executable, headless=True,
         args=CHROMIUM_FLAGS + list(extra_args), viewport={"width": 1280, "height": 900},
     )
+
+
+@pytest.fixture()
+def page(tmp_path):
+    """A page of a fresh headless Chromium (its own profile), closed after the test."""
+    from tests.app.browser import playwright_api
+
+    with playwright_api.sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile")
+        yield context.pages[0]
+        context.close()

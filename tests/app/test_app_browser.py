@@ -31,14 +31,6 @@ POINT_JS = """([selector, trace, x, y]) => {
 }"""
 
 
-@pytest.fixture()
-def page(tmp_path):
-    with playwright_api.sync_playwright() as playwright:
-        context = launch_chromium(playwright, tmp_path / "profile")
-        yield context.pages[0]
-        context.close()
-
-
 def fill(page, selector: str, text: str) -> None:
     page.locator(f"{selector} textarea, {selector} input").first.fill(text)
 

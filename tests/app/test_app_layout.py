@@ -12,8 +12,8 @@ import re
 import plotly.io as pio
 import pytest
 
-from tests.app.browser import DONE, playwright_api
-from tests.app.conftest import HEADS, launch_chromium
+from tests.app.browser import DONE
+from tests.app.conftest import HEADS
 from tests.app.synthetic import synthetic_explanation
 
 pytestmark = pytest.mark.browser
@@ -45,14 +45,6 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
 
 def intersect(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
-
-
-@pytest.fixture()
-def page(tmp_path):
-    with playwright_api.sync_playwright() as playwright:
-        context = launch_chromium(playwright, tmp_path / "profile")
-        yield context.pages[0]
-        context.close()
 
 
 def explained_page(page, app_url, clip_files, size: str):
