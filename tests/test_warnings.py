@@ -70,3 +70,15 @@ def test_cli_prints_the_silent_clip_warning_once(tmp_path, tiny_model_dir, three
     assert (result.stdout + result.stderr).count("the clip is silent") == 1
     assert json.loads(out.read_text())["warnings"][0]["code"] == "silent_clip"
 
+
+
+def test_whisper_times_and_dropped_transcription_are_caveats():
+    from speechxai_core.audio import Audio
+    from speechxai_core.explain.caveats import add_caveats
+
+    explanation = Explanation(audio={}, model={}, words=[], heads=[])
+    clip = Audio(np.full(16000, 0.1, dtype=np.float32), 16000, "clip.wav")
+    add_caveats(explanation, clip, {"name": "whisper", "timing_guessed": ["ciao", "mondo"],
+                                    "filtered_segments": [{"text": "Thank you.", "start": 0.0, "end": 1.0}]})
+    assert explanation.warning_codes() == ["timing_guessed", "transcription_filtered"]
+    assert "Thank you." in explanation.warnings[1].message and "ciao, mondo" in explanation.warnings[0].message

@@ -33,4 +33,4 @@ class WhisperWordsAligner(Aligner):
         if not words:
             raise AlignmentError(f"{audio.name}: no words were heard in the clip" + filtered_note(heard))
         settings = {**self.settings(), "language": language, "transcribed": True, **filtered_setting(heard)}
-        return Alignment(words, self.name, heard.text, settings)
+        return Alignment(words, self.name, heard.text, settings, timing_guessed=[w.word for w in words])

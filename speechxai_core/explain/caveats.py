@@ -10,7 +10,7 @@ from ..explanation import Explanation
 
 def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
     """Silence, and what the aligner could not do (fallback, guessed pronunciations or timings,
-    a transcript that does not fit)."""
+    a transcript that does not fit, transcribed text dropped as made up)."""
     if len(clip.samples) and float(np.max(np.abs(clip.samples))) < SILENCE_PEAK:
         explanation.warn("silent_clip", f"{clip.name}: the clip is silent; its explanation will be flat")
     if aligner.get("name") == "windows" and "reason" in aligner:
@@ -26,6 +26,10 @@ def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
     timed = aligner.get("timing_guessed") or []
     if timed:
         explanation.warn("timing_guessed", f"word times are estimates, not an alignment, for: {_list(timed)}")
+    dropped = [segment["text"] for segment in aligner.get("filtered_segments") or []]
+    if dropped:
+        explanation.warn("transcription_filtered", f"transcribed text dropped as made up on non-speech (not "
+                                                   f"explained): {_list(dropped)}; type the transcript if it was said")
 
 
 def _list(words: list[str], limit: int = 12) -> str:
