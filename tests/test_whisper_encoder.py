@@ -21,16 +21,21 @@ def cache(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _features(seconds: float = 3.0) -> np.ndarray:
-    """Whisper log-mel features (1, 80, 800) of a gliding harmonic tone with noise, in an 8 s window."""
-    from transformers import WhisperFeatureExtractor
-
+def _tone(seconds: float = 3.0) -> np.ndarray:
+    """A gliding harmonic tone with noise."""
     rng = np.random.default_rng(0)
     t = np.arange(int(seconds * SR)) / SR
     f0 = 140 + 60 * t
     audio = sum(0.1 / h * np.sin(2 * np.pi * h * np.cumsum(f0) / SR) for h in range(1, 6)) + 0.01 * rng.standard_normal(len(t))
+    return audio.astype(np.float32)
+
+
+def _features(seconds: float = 3.0) -> np.ndarray:
+    """``transformers``' Whisper log-mel features (1, 80, 800) of :func:`_tone`, in an 8 s window."""
+    from transformers import WhisperFeatureExtractor
+
     extractor = WhisperFeatureExtractor(feature_size=80, chunk_length=8)
-    return extractor(audio.astype(np.float32), sampling_rate=SR, return_tensors="np").input_features
+    return extractor(_tone(seconds), sampling_rate=SR, return_tensors="np").input_features
 
 
 def _ctranslate2_encode(features: np.ndarray) -> np.ndarray:
@@ -48,17 +53,39 @@ def test_converted_encoder_equals_ctranslate2_on_the_8_s_window_and_on_a_shorter
     assert encoder.layers[0].self_attn.k_proj.bias is None and encoder.layers[0].self_attn.q_proj.bias is not None
     expected = _ctranslate2_encode(features)
     with torch.inference_mode():
-        ours = encoder(torch.from_numpy(features)).last_hidden_state.numpy()
-        states = we.hidden_states(encoder, torch.from_numpy(features)).numpy()
-        short = we.hidden_states(encoder, torch.from_numpy(features[:, :, :360])).numpy()
-    assert ours.shape == expected.shape == (1, 400, 384)
+        states = encoder(torch.from_numpy(features)).numpy()
+        short = encoder(torch.from_numpy(features[:, :, :360])).numpy()
+    assert states.shape == (1, 5, 400, 384) and expected.shape == (1, 400, 384)
     # float16 weights on both sides, float32 arithmetic: equal to well within float16 resolution.
-    np.testing.assert_allclose(ours, expected, atol=2e-3 * np.abs(expected).max())
-    assert states.shape == (1, 5, 400, 384)
-    np.testing.assert_allclose(states[:, -1], ours, atol=1e-4)
+    np.testing.assert_allclose(states[:, -1], expected, atol=2e-3 * np.abs(expected).max())
     np.testing.assert_allclose(short[:, -1], _ctranslate2_encode(features[:, :, :360]), atol=2e-3 * np.abs(expected).max())
     with pytest.raises(ValueError, match="even number up to 800"):
-        we.hidden_states(encoder, torch.from_numpy(features.repeat(2, axis=2)))
+        encoder(torch.from_numpy(features.repeat(2, axis=2)))
+
+
+def test_our_features_and_encoder_compute_what_transformers_computes(cache):
+    """The product loads without ``transformers``; its log-mel and encoder equal the library's."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import WhisperConfig
+    from transformers.models.whisper.modeling_whisper import WhisperEncoder
+
+    from speechxai_core.models.whisper_features import WhisperLogMel
+
+    features = _features(3.1)
+    ours = WhisperLogMel().features([_tone(3.1)], 360).numpy()
+    np.testing.assert_allclose(ours, features[:, :, :360], atol=1e-5)
+    assert ours.std() > 0.1  # a real spectrogram, not a constant
+    state = {k: v.float() for k, v in load_file(str(we.converted("whisper-tiny.en", 400))).items()}
+    library = WhisperEncoder(WhisperConfig(num_mel_bins=80, d_model=384, encoder_layers=4, encoder_attention_heads=6,
+                                           encoder_ffn_dim=1536, max_source_positions=400))
+    library.load_state_dict(state)
+    with torch.inference_mode():
+        expected = library.eval()(torch.from_numpy(features), output_hidden_states=True)
+        states = we.load_encoder("whisper-tiny.en", 400)(torch.from_numpy(features))
+    for layer in range(4):  # transformers' hidden states: embeddings, then the first layers' outputs
+        np.testing.assert_allclose(states[:, layer], expected.hidden_states[layer], atol=1e-4)
+    np.testing.assert_allclose(states[:, -1], expected.last_hidden_state, atol=1e-4)
 
 
 def test_conversion_is_deterministic_and_a_damaged_cache_is_redone(cache):

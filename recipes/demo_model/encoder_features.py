@@ -29,6 +29,7 @@ from demo_channel import Channel
 from demo_commands import SLOTS
 from speechxai_core.models.encoder_slots import FRAME_SECONDS, pooled_states, window_frames
 from speechxai_core.models.whisper_encoder import load_encoder
+from speechxai_core.models.whisper_features import WhisperLogMel
 
 ENCODER = "whisper-tiny.en"
 WINDOW = 8.0  # seconds: the declared input window
@@ -64,9 +65,9 @@ def encode(encoder, extractor, clips: list[np.ndarray]) -> list[np.ndarray]:
     out: list[np.ndarray | None] = [None] * len(clips)
     for frames in sorted(set(windows)):
         rows = [i for i, w in enumerate(windows) if w == frames]
-        features = extractor([clips[i] for i in rows], sampling_rate=SAMPLE_RATE, return_tensors="pt").input_features
+        features = extractor.features([clips[i] for i in rows], frames)
         with torch.inference_mode():
-            states = pooled_states(encoder, features[:, :, :frames]).permute(0, 2, 1, 3).numpy()
+            states = pooled_states(encoder, features).permute(0, 2, 1, 3).numpy()
         for row, state in zip(rows, states):
             out[row] = state[: kept_frames(len(clips[row]))].astype(np.float16)
     return out
@@ -101,8 +102,6 @@ def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encode
 
 
 def main() -> None:
-    from transformers import WhisperFeatureExtractor
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path(".cache/demo-corpus"))
     parser.add_argument("--out", type=Path, default=Path(".cache/encoder-features"))
@@ -120,7 +119,7 @@ def main() -> None:
     torch.set_flush_denormal(True)
     args.out.mkdir(parents=True, exist_ok=True)
     encoder = load_encoder(ENCODER, int(WINDOW / 0.02))
-    extractor = WhisperFeatureExtractor(feature_size=encoder.config.num_mel_bins, chunk_length=int(WINDOW))
+    extractor = WhisperLogMel(encoder.config.num_mel_bins, SAMPLE_RATE)
     records = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
     for number, split in enumerate(args.splits):
         chosen = [r for r in records if r["split"] == split][args.skip:]

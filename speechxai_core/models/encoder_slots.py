@@ -83,9 +83,7 @@ def window_frames(length: int, sampling_rate: int, tail: float, window: float) -
 def pooled_states(encoder, features) -> "torch.Tensor":
     """All hidden states of ``encoder`` for log-mel ``features``, frames averaged in fours:
     (batch, layers + 1, frames / (2 POOL), width)."""
-    from .whisper_encoder import hidden_states
-
-    states = hidden_states(encoder, features)
+    states = encoder(features)
     batch, layers, frames, width = states.shape
     return states.reshape(batch, layers, frames // POOL, POOL, width).mean(dim=3)
 
@@ -104,11 +102,10 @@ class WindowFeatures:
     clip's length in samples, as the network takes them; also what gradient methods read."""
 
     def __init__(self, mels: int, sampling_rate: int, window: float, tail: float) -> None:
-        from transformers import WhisperFeatureExtractor
+        from .whisper_features import WhisperLogMel
 
-        self.whisper = WhisperFeatureExtractor(feature_size=mels, sampling_rate=sampling_rate,
-                                               chunk_length=int(np.ceil(window)))
-        self.feature_size, self.hop_length, self.sampling_rate = mels, self.whisper.hop_length, sampling_rate
+        self.log_mel = WhisperLogMel(mels, sampling_rate)
+        self.feature_size, self.hop_length, self.sampling_rate = mels, self.log_mel.hop_length, sampling_rate
         self.window, self.tail = window, tail
 
     def frames(self, length: int) -> int:
@@ -121,9 +118,8 @@ class WindowFeatures:
         frames = {self.frames(n) for n in lengths}
         if len(frames) != 1:
             raise ValueError("clips of one call must share their encoded window")
-        features = self.whisper([item[:n] for item, n in zip(items, lengths)], sampling_rate=sampling_rate,
-                                return_tensors="pt").input_features
-        return {"input_features": features[:, :, : frames.pop()], "lengths": torch.tensor(lengths)}
+        features = self.log_mel.features([item[:n] for item, n in zip(items, lengths)], frames.pop())
+        return {"input_features": features, "lengths": torch.tensor(lengths)}
 
 
 def build_network(encoder, heads, sampling_rate: int, tail: float):

@@ -1,12 +1,12 @@
-"""Whisper encoders converted from installed CTranslate2 packages to ``transformers``.
+"""Whisper encoders converted from installed CTranslate2 packages to PyTorch.
 
 A CTranslate2 ``model.bin`` (layout of ``ctranslate2/specs/model_spec.py``: version, spec name,
 revision, then per variable its name, shape, dtype id and raw bytes) holds the encoder as
 ``encoder/conv1``, ``encoder/layer_N/self_attention/linear_0`` (query, key and value fused into
 one ``(3d, d)`` projection), ``…/linear_1`` (output), ``…/ffn/linear_0|1`` and layer norms
-(``gamma``, ``beta``). The conversion renames them to a ``transformers`` ``WhisperEncoder``, splits
-the fused projection (the key part has no bias: its bias is dropped) and keeps the first
-``positions`` rows of the sinusoidal position table, so the encoder reads a shorter window
+(``gamma``, ``beta``). The conversion renames them to the parameter names of ``transformers``'
+``WhisperEncoder`` (which :mod:`.whisper_network` shares), splits the fused projection (the key
+part has no bias: its bias is dropped) and keeps the first ``positions`` rows of the sinusoidal position table, so the encoder reads a shorter window
 (``positions`` × 20 ms). The result is written once into a user cache and checked by SHA-256.
 """
 
@@ -96,8 +96,8 @@ def read_ctranslate2(path: Path, prefix: str = "encoder/") -> dict[str, np.ndarr
     return variables
 
 
-def to_transformers(variables: dict[str, np.ndarray], positions: int) -> dict[str, np.ndarray]:
-    """A ``transformers`` ``WhisperEncoder`` state dict (float16) from CTranslate2 encoder variables."""
+def to_encoder_state(variables: dict[str, np.ndarray], positions: int) -> dict[str, np.ndarray]:
+    """A ``WhisperEncoder`` state dict (float16) from CTranslate2 encoder variables."""
     table = variables["position_encodings/encodings"]
     if not 0 < positions <= len(table):
         raise ModelLoadError(f"the encoder has {len(table)} positions; {positions} asked")
@@ -130,20 +130,6 @@ def layer_count(variables: dict[str, np.ndarray]) -> int:
     return len({name.split("/")[0] for name in variables if name.split("/")[0].removeprefix("layer_").isdigit()})
 
 
-def encoder_config(state: dict):
-    """The ``WhisperConfig`` of a converted encoder, read off its tensor shapes (decoder fields unused)."""
-    from transformers import WhisperConfig
-
-    positions, width = state["embed_positions.weight"].shape
-    layers = len({name.split(".")[1] for name in state if name.startswith("layers.")})
-    return WhisperConfig(
-        num_mel_bins=state["conv1.weight"].shape[1], d_model=width, encoder_layers=layers,
-        encoder_attention_heads=width // 64, encoder_ffn_dim=state["layers.0.fc1.weight"].shape[0],
-        max_source_positions=positions, decoder_layers=1, decoder_attention_heads=1, decoder_ffn_dim=4,
-        vocab_size=4, pad_token_id=0, bos_token_id=1, eos_token_id=2, decoder_start_token_id=1,
-    )
-
-
 def converted(name: str, positions: int, sha256: str | None = None) -> Path:
     """The cached conversion of encoder ``name`` with ``positions`` positions, made on first use
     (and again when the cached file's SHA-256 is not ``sha256``); the digest is checked."""
@@ -158,7 +144,7 @@ def converted(name: str, positions: int, sha256: str | None = None) -> Path:
             raise ModelLoadError(f"encoder '{name}': attention heads are not 64 wide")
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.part")
-        save_file(to_transformers(variables, positions), str(partial))
+        save_file(to_encoder_state(variables, positions), str(partial))
         partial.replace(target)
         if sha256 and file_sha256(target) != sha256:
             raise ModelLoadError(
@@ -178,38 +164,15 @@ def file_sha256(path: Path) -> str:
 
 
 def load_encoder(name: str, positions: int, sha256: str | None = None):
-    """A float32 ``transformers`` ``WhisperEncoder`` in eval mode, converted on first use."""
+    """A float32 :class:`~.whisper_network.WhisperAudioEncoder` in eval mode, converted on first use."""
     from safetensors.torch import load_file
-    from transformers.models.whisper.modeling_whisper import WhisperEncoder
+
+    from .whisper_network import EncoderShape, WhisperAudioEncoder
 
     state = {key: value.float() for key, value in load_file(str(converted(name, positions, sha256))).items()}
-    encoder = WhisperEncoder(encoder_config(state))
+    encoder = WhisperAudioEncoder(EncoderShape.of(state))
     try:
         encoder.load_state_dict(state, strict=True)
     except RuntimeError as error:
         raise ModelLoadError(f"converted encoder '{name}' does not fit ({str(error).splitlines()[0]})") from None
     return encoder.eval()
-
-
-def hidden_states(encoder, features):
-    """The hidden states of a ``transformers`` ``WhisperEncoder`` for log-mel ``features`` (batch,
-    mels, frames) of any even length up to twice its positions: the embeddings, then each layer's
-    output, the last after the final layer norm — (batch, layers + 1, frames / 2, width).
-
-    The same arithmetic as ``WhisperEncoder.forward``, which takes only its full window.
-    """
-    import torch
-    from torch.nn.functional import gelu
-
-    frames = features.shape[-1]
-    if frames % 2 or not 0 < frames <= 2 * encoder.config.max_source_positions:
-        raise ValueError(f"features of {frames} frames; the encoder takes an even number up to "
-                         f"{2 * encoder.config.max_source_positions}")
-    states = gelu(encoder.conv2(gelu(encoder.conv1(features)))).permute(0, 2, 1)
-    states = states + encoder.embed_positions.weight[: states.shape[1]]
-    collected = [states]
-    for layer in encoder.layers:
-        states = layer(states, None)
-        collected.append(states)
-    collected[-1] = encoder.layer_norm(states)
-    return torch.stack(collected, dim=1)
