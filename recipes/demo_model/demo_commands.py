@@ -5,7 +5,9 @@ FSC's 31 fixed intents, the location is free for every device and delivery comma
 that no word other than the location word tells the location (and likewise for objects).
 
 Held-out phrasing sets, each written before the training runs it judged: ``test`` (a development
-set by now), ``fresh``, ``final`` and ``late`` (written for the Whisper-encoder model, scored once).
+set by now), ``fresh``, ``final``, ``late`` (written for the first Whisper-encoder heads, scored
+once, then read per phrasing to find their errors) and ``fifth`` (written before the second
+heads were trained; scored once).
 
 A phrasing is a template of tokens; ``{dir}``, ``{verb}``, ``{feel}``, ``{state}`` carry the
 action (``{feel}``/``{state}``, e.g. "warmer", "cold", also carry the object), ``{obj}`` the
@@ -100,6 +102,10 @@ DEVICE_TEMPLATES = {
         "hey there {verb} the {obj} thank you", "get the {obj} {dir} in the {loc}", "{dir} with the {obj} please",
         "i said turn the {obj} {dir}",
     ],
+    "fifth": [
+        "now turn {dir} the {obj} for me", "could you please switch the {obj} {dir}", "i would like the {loc} {obj} {dir}",
+        "{verb} my {obj} please", "please turn the {obj} in the {loc} {dir} now",
+    ],
 }
 TEMPLATES = {
     "switch": DEVICE_TEMPLATES,
@@ -118,6 +124,8 @@ TEMPLATES = {
                   "it is much too {state}", "could it be {feel}"],
         "late": ["it feels a bit {state} in the {loc}", "i would prefer it {feel}", "make everything {feel} please",
                  "oh it is way too {state}"],
+        "fifth": ["it is a little {state} in here", "please make it {feel} now", "i find it too {state} in the {loc}",
+                  "a little {feel} in the {loc} please"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
@@ -134,6 +142,8 @@ TEMPLATES = {
                   "can you {bring} the {obj} from the {loc} for me", "i would love some {obj}"],
         "late": ["hey {bring} me those {obj} please", "could i get the {obj} from the {loc}",
                  "please go and {bring} my {obj}", "i am looking for my {obj}"],
+        "fifth": ["please {bring} me my {obj} now", "would you {bring} my {obj} from the {loc}", "i could use my {obj}",
+                  "i want the {obj} from the {loc} please"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
@@ -148,6 +158,8 @@ TEMPLATES = {
                   "make the language {lang}", "please use {lang} from now on"],
         "late": ["can you change the language please", "i prefer {lang}", "put it in {lang} please",
                  "let us change the language to {lang}", "another language please"],
+        "fifth": ["could you change the language", "i want to use {lang}", "set it to {lang} please",
+                  "switch the language please", "the language should be {lang}"],
     },
 }
 
@@ -205,7 +217,7 @@ def pick_voice(rng: random.Random, split: str) -> str:
 
 def sample_command(rng: random.Random, split: str) -> Command:
     """A random command of the ``split`` phrasings (``train``, or the held-out ``test``, ``fresh``
-    ``final`` or ``late``); actions are balanced."""
+    ``final``, ``late`` or ``fifth``); actions are balanced."""
     action = rng.choice(ACTIONS)
     family = rng.choice([name for name, (actions, _) in FAMILIES.items() if action in actions])
     obj = rng.choice(FAMILIES[family][1])

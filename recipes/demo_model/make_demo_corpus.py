@@ -9,7 +9,8 @@ per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 ``test_fresh`` (held-out voices and a second set of held-out phrasings, "fresh": written
 after the others had guided the model's design) and ``test_final`` (held-out voices and a
 third set, "final": written before the last training runs and scored once, at the end) and
-``test_late`` (a fourth set, "late", written before the Whisper-encoder model was trained).
+``test_late`` (a fourth set, "late", written before the first Whisper-encoder heads were trained)
+and ``test_fifth`` (a fifth, written before the second heads were trained).
 The same seed gives the same corpus.
 """
 
@@ -32,7 +33,8 @@ SAMPLE_RATE = 16000
 MAX_SECONDS = 4.5
 SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
           "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh"),
-          "test_final": ("test", "final"), "test_late": ("test", "late")}
+          "test_final": ("test", "final"), "test_late": ("test", "late"),
+          "test_fifth": ("test", "fifth")}
 
 
 class Speakers:
