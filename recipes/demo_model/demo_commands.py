@@ -103,7 +103,7 @@ DEVICE_TEMPLATES = {
         "i said turn the {obj} {dir}",
     ],
     "fifth": [
-        "now turn {dir} the {obj} for me", "could you please switch the {obj} {dir}", "i would like the {loc} {obj} {dir}",
+        "turn {dir} the {obj} for me now", "could you please switch the {obj} {dir}", "i would like the {loc} {obj} {dir}",
         "{verb} my {obj} please", "please turn the {obj} in the {loc} {dir} now",
     ],
 }
@@ -143,7 +143,7 @@ TEMPLATES = {
         "late": ["hey {bring} me those {obj} please", "could i get the {obj} from the {loc}",
                  "please go and {bring} my {obj}", "i am looking for my {obj}"],
         "fifth": ["please {bring} me my {obj} now", "would you {bring} my {obj} from the {loc}", "i could use my {obj}",
-                  "i want the {obj} from the {loc} please"],
+                  "i really want the {obj} from the {loc}"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
@@ -159,7 +159,7 @@ TEMPLATES = {
         "late": ["can you change the language please", "i prefer {lang}", "put it in {lang} please",
                  "let us change the language to {lang}", "another language please"],
         "fifth": ["could you change the language", "i want to use {lang}", "set it to {lang} please",
-                  "switch the language please", "the language should be {lang}"],
+                  "a new language would be nice", "the language should be {lang}"],
     },
 }
 
