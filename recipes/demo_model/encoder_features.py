@@ -4,7 +4,9 @@ heads never runs the encoder.
 Usage: python recipes/demo_model/encoder_features.py [--corpus .cache/demo-corpus]
        [--out .cache/encoder-features] [--splits train test ...] [--limit 5000 600 ...]
 
-Training clips go through a random channel (``demo_channel``) and then, as word LOO does it,
+Training clips are played faster or slower (a share ``--speed-share`` of them, by a factor in
+``SPEEDS``: pitch, formants and tempo move together, a cheap new voice), go through a random
+channel (``demo_channel``) and then, as word LOO does it,
 get words zeroed: in 25 % one word carrying a slot (those slots' targets become "unknown",
 i.e. uniform), in 25 % each word that carries nothing w.p. ½. Held-out clips are left as they
 are. Per split: ``{split}.npy`` (frames, layers, width) float16 — the frames the model's mask
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+import soxr
 import torch
 
 from demo_channel import Channel
@@ -36,11 +39,20 @@ WINDOW = 8.0  # seconds: the declared input window
 TAIL = 0.5  # seconds of frames after the clip's end that the heads still see
 SAMPLE_RATE = 16000
 CHUNK = 32
+SPEEDS = (0.88, 1.12)
 
 
 def kept_frames(length: int) -> int:
     """Head frames (40 ms) that start before the clip's end + ``TAIL``."""
     return int(np.ceil((min(length, WINDOW * SAMPLE_RATE) / SAMPLE_RATE + TAIL) / FRAME_SECONDS - 1e-9))
+
+
+def change_speed(audio: np.ndarray, record: dict, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """``audio`` played ``s`` times as fast, s uniform in ``SPEEDS``, and the record with its word times / s."""
+    speed = rng.uniform(*SPEEDS)
+    faster = soxr.resample(audio, SAMPLE_RATE * speed, SAMPLE_RATE).astype(np.float32)
+    words = [{**word, "start": word["start"] / speed, "end": word["end"] / speed} for word in record["words"]]
+    return faster, {**record, "words": words}
 
 
 def silence_words(audio: np.ndarray, record: dict, rng: random.Random) -> tuple[np.ndarray, list[str]]:
@@ -73,7 +85,8 @@ def encode(encoder, extractor, clips: list[np.ndarray]) -> list[np.ndarray]:
     return out
 
 
-def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encoder, extractor, seed: int) -> None:
+def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encoder, extractor, seed: int,
+                speed_share: float) -> None:
     rng, channel_rng = random.Random(seed), np.random.default_rng(seed)
     channel = Channel(seed=seed) if split.startswith("train") else None
     index, chunks, offset, started = [], [], 0, time.time()
@@ -84,6 +97,8 @@ def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encode
             audio = sf.read(corpus / record["path"], dtype="float32")[0]
             unknown: list[str] = []
             if channel is not None:
+                if rng.random() < speed_share:
+                    audio, record = change_speed(audio, record, rng)
                 audio, _ = channel(audio, channel_rng)
                 audio, unknown = silence_words(audio, record, rng)
             clips.append(audio[: int(WINDOW * SAMPLE_RATE)])
@@ -113,6 +128,7 @@ def main() -> None:
                         help="leave out this many first clips of each split (to cache a further slice in parallel)")
     parser.add_argument("--suffix", default="", help="appended to the cache files' names (e.g. train-2)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--speed-share", type=float, default=0.5, help="share of training clips played faster or slower")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -127,7 +143,8 @@ def main() -> None:
             chosen = chosen[: args.limit[number]]
         if not chosen:
             sys.exit(f"no clips of split '{split}' in {args.corpus}")
-        cache_split(args.corpus, args.out, split + args.suffix, chosen, encoder, extractor, args.seed + args.skip)
+        cache_split(args.corpus, args.out, split + args.suffix, chosen, encoder, extractor, args.seed + args.skip,
+                    args.speed_share)
 
 
 if __name__ == "__main__":

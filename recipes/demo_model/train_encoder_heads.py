@@ -87,7 +87,7 @@ def accuracy(model, data: Cached, batch: int = 128) -> list[float]:
     return (correct / len(data.index)).tolist()
 
 
-def config(hidden: int, dropout: float, layers: int, width: int) -> dict:
+def config(hidden: int, dropout: float, context: int, layers: int, width: int) -> dict:
     labels = [label for slot in ORDER for label in SLOTS[slot]]
     encoder_file = cache_dir() / "encoders" / f"{ENCODER}-{int(WINDOW / 0.02)}.safetensors"
     return {
@@ -95,6 +95,7 @@ def config(hidden: int, dropout: float, layers: int, width: int) -> dict:
         "encoder_sha256": file_sha256(encoder_file), "window_seconds": WINDOW, "tail_seconds": TAIL,
         "labels": labels, "heads": ",".join(f"{slot}:{size}" for slot, size in zip(ORDER, SIZES)),
         "layers": layers, "width": width, "hidden": hidden, "sizes": SIZES, "dropout": dropout,
+        "context_layers": context,
     }
 
 
@@ -106,6 +107,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--hidden", type=int, default=96)
     parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--context", type=int, default=0, help="transformer layers between projection and pooling")
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
@@ -114,7 +116,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     train, dev = Cached(args.features, *args.train), Cached(args.features, "test")
-    settings = config(args.hidden, args.dropout, *train.parts[0].shape[1:])
+    settings = config(args.hidden, args.dropout, args.context, *train.parts[0].shape[1:])
     model = build_heads(settings)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = math.ceil(len(train.index) / args.batch)

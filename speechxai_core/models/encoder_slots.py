@@ -9,9 +9,10 @@ encoder itself is converted from an installed package on first use (``whisper_en
 
 Forward, SUPERB-style: the encoder's hidden states h_0 … h_L (embeddings, then each layer) are
 summed with softmax weights, s = LayerNorm(Σ_l softmax(w)_l h_l); frames are averaged in fours
-(80 ms), frames past the clip's end + ``tail`` are masked; u = GELU(s A + a) is shared, and each
-slot k has its own head: attention pooling p_k = Σ_t softmax_t(u_t · q_k + c_k) u_t, then
-logits_k = p_k B_k + b_k.
+(80 ms), frames past the clip's end + ``tail`` are masked; u = GELU(s A + a) is shared (then,
+if ``context_layers`` > 0, passed through that many small pre-norm transformer layers over the
+unmasked frames), and each slot k has its own head: attention pooling
+p_k = Σ_t softmax_t(u_t · q_k + c_k) u_t, then logits_k = p_k B_k + b_k.
 """
 
 from __future__ import annotations
@@ -41,17 +42,22 @@ def is_encoder_slots_folder(source: str) -> bool:
 
 
 def build_heads(config: dict):
-    """The trainable part: layer weights and one attention-pooling head per slot."""
+    """The trainable part: layer weights, an optional context layer, one attention-pooling head per slot."""
     import torch
     from torch import nn
 
     class SlotHeads(nn.Module):
-        def __init__(self, layers: int, width: int, hidden: int, sizes: list[int], dropout: float) -> None:
+        def __init__(self, layers: int, width: int, hidden: int, sizes: list[int], dropout: float,
+                     context: int) -> None:
             super().__init__()
             self.layer_weights = nn.Parameter(torch.zeros(layers))
             self.norm = nn.LayerNorm(width)
             self.dropout = nn.Dropout(dropout)  # training only
             self.project = nn.Linear(width, hidden)
+            self.context = nn.ModuleList(
+                nn.TransformerEncoderLayer(hidden, nhead=4, dim_feedforward=2 * hidden, dropout=dropout,
+                                           activation="gelu", batch_first=True, norm_first=True)
+                for _ in range(context))
             self.query = nn.ModuleList(nn.Linear(hidden, 1) for _ in sizes)
             self.out = nn.ModuleList(nn.Linear(hidden, size) for size in sizes)
 
@@ -60,6 +66,8 @@ def build_heads(config: dict):
             True where a frame counts; returns the logits of all slots side by side."""
             mixed = self.norm(torch.einsum("l,blfw->bfw", self.layer_weights.softmax(0), states))
             frames = nn.functional.gelu(self.project(self.dropout(mixed)))
+            for layer in self.context:
+                frames = layer(frames, src_key_padding_mask=~mask)
             logits = []
             for query, out in zip(self.query, self.out):
                 scores = query(frames).squeeze(-1).masked_fill(~mask, float("-inf"))
@@ -67,7 +75,8 @@ def build_heads(config: dict):
                 logits.append(out(pooled))
             return torch.cat(logits, dim=-1)
 
-    return SlotHeads(config["layers"], config["width"], config["hidden"], config["sizes"], config.get("dropout", 0.0))
+    return SlotHeads(config["layers"], config["width"], config["hidden"], config["sizes"], config.get("dropout", 0.0),
+                     config.get("context_layers", 0))
 
 
 WINDOW_STEP = 0.4  # seconds: encoded windows are whole multiples of this
