@@ -97,7 +97,7 @@ def cache_split(corpus: Path, out: Path, split: str, records: list[dict], encode
             audio = sf.read(corpus / record["path"], dtype="float32")[0]
             unknown: list[str] = []
             if channel is not None:
-                if rng.random() < speed_share:
+                if speed_share and rng.random() < speed_share:
                     audio, record = change_speed(audio, record, rng)
                 audio, _ = channel(audio, channel_rng)
                 audio, unknown = silence_words(audio, record, rng)
