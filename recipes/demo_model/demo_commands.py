@@ -7,7 +7,8 @@ that no word other than the location word tells the location (and likewise for o
 Held-out phrasing sets, each written before the training runs it judged: ``test`` (a development
 set by now), ``fresh``, ``final``, ``late`` (written for the first Whisper-encoder heads, scored
 once, then read per phrasing to find their errors) and ``fifth`` (written before the second
-heads were trained; scored once).
+heads were trained; scored once), ``sixth`` (written before any result of the ensemble of heads;
+scored once).
 
 A phrasing is a template of tokens; ``{dir}``, ``{verb}``, ``{feel}``, ``{state}`` carry the
 action (``{feel}``/``{state}``, e.g. "warmer", "cold", also carry the object), ``{obj}`` the
@@ -106,6 +107,10 @@ DEVICE_TEMPLATES = {
         "turn {dir} the {obj} for me now", "could you please switch the {obj} {dir}", "i would like the {loc} {obj} {dir}",
         "{verb} my {obj} please", "please turn the {obj} in the {loc} {dir} now",
     ],
+    "sixth": [
+        "please could you turn {dir} the {obj}", "would you switch {dir} the {obj} in the {loc}",
+        "{verb} the {obj} for me please", "i want the {obj} in the {loc} {dir} now",
+    ],
 }
 TEMPLATES = {
     "switch": DEVICE_TEMPLATES,
@@ -126,6 +131,8 @@ TEMPLATES = {
                  "oh it is way too {state}"],
         "fifth": ["it is a little {state} in here", "please make it {feel} now", "i find it too {state} in the {loc}",
                   "a little {feel} in the {loc} please"],
+        "sixth": ["it is rather {state} in the {loc}", "could it be a little {feel} please", "i feel so {state}",
+                  "a bit {feel} in the {loc} now"],
     },
     "bring": {
         "train": ["{bring} me the {obj}", "{bring} my {obj}", "{bring} me my {obj}", "go {bring} the {obj}",
@@ -144,6 +151,8 @@ TEMPLATES = {
                  "please go and {bring} my {obj}", "i am looking for my {obj}"],
         "fifth": ["please {bring} me my {obj} now", "would you {bring} my {obj} from the {loc}", "i could use my {obj}",
                   "i really want the {obj} from the {loc}"],
+        "sixth": ["could you go {bring} my {obj}", "i really need my {obj}", "{bring} my {obj} from the {loc} please",
+                  "please {bring} the {obj} from the {loc}"],
     },
     "language": {
         "train": ["change the language", "change language", "switch the language", "language settings",
@@ -160,6 +169,8 @@ TEMPLATES = {
                  "let us change the language to {lang}", "another language please"],
         "fifth": ["could you change the language", "i want to use {lang}", "set it to {lang} please",
                   "a new language would be nice", "the language should be {lang}"],
+        "sixth": ["can you change the language now", "i need another language", "please switch to {lang}",
+                  "i would like {lang} please"],
     },
 }
 
@@ -217,7 +228,7 @@ def pick_voice(rng: random.Random, split: str) -> str:
 
 def sample_command(rng: random.Random, split: str) -> Command:
     """A random command of the ``split`` phrasings (``train``, or the held-out ``test``, ``fresh``
-    ``final``, ``late`` or ``fifth``); actions are balanced."""
+    ``final``, ``late``, ``fifth`` or ``sixth``); actions are balanced."""
     action = rng.choice(ACTIONS)
     family = rng.choice([name for name, (actions, _) in FAMILIES.items() if action in actions])
     obj = rng.choice(FAMILIES[family][1])

@@ -36,8 +36,9 @@ REAL_LABELS = {
     "commands_en/set_kitchen_lights_to_green.wav": {"object": "lights", "location": "kitchen"},
     "commands_en/set_bed_light_brightness_to_50_percent.wav": {"object": "lights"},
 }
-SPLITS = ("test", "test_voices", "test_phrasings", "test_fresh", "test_final", "test_late", "test_fifth")
-PLAUSIBILITY_SPLITS = ("test", "test_fresh", "test_final", "test_late", "test_fifth")
+SPLITS = ("test", "test_voices", "test_phrasings", "test_fresh", "test_final", "test_late", "test_fifth",
+          "test_sixth")
+PLAUSIBILITY_SPLITS = ("test", "test_fresh", "test_final", "test_late", "test_fifth", "test_sixth")
 
 
 def plausibility_title(split: str) -> str:

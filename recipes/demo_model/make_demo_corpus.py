@@ -10,7 +10,8 @@ per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 after the others had guided the model's design) and ``test_final`` (held-out voices and a
 third set, "final": written before the last training runs and scored once, at the end) and
 ``test_late`` (a fourth set, "late", written before the first Whisper-encoder heads were trained)
-and ``test_fifth`` (a fifth, written before the second heads were trained).
+``test_fifth`` (a fifth, written before the second heads were trained) and ``test_sixth`` (a
+sixth, written before any result of the ensemble of heads).
 The same seed gives the same corpus.
 """
 
@@ -34,7 +35,7 @@ MAX_SECONDS = 4.5
 SPLITS = {"train": ("train", "train"), "test": ("test", "test"),
           "test_voices": ("test", "train"), "test_phrasings": ("train", "test"), "test_fresh": ("test", "fresh"),
           "test_final": ("test", "final"), "test_late": ("test", "late"),
-          "test_fifth": ("test", "fifth")}
+          "test_fifth": ("test", "fifth"), "test_sixth": ("test", "sixth")}
 
 
 class Speakers:
