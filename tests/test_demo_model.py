@@ -113,3 +113,24 @@ def test_clips_of_different_lengths_in_one_batch_score_as_they_do_alone(demo, ev
         alone = demo.predict(clip[None], np.array([len(clip)]))
         for head in demo.heads:
             np.testing.assert_allclose(together[head.name][k], alone[head.name][0], atol=1e-5)
+
+
+def test_an_ensemble_of_heads_averages_its_members_log_probabilities():
+    import torch
+
+    from speechxai_core.models.encoder_slots import build_heads
+
+    config = {**json.loads((MODEL_DIR / "config.json").read_text()), "members": 3}
+    torch.manual_seed(0)
+    ensemble = build_heads(config).eval()
+    states, mask = torch.randn(2, config["layers"], 7, config["width"]), torch.ones(2, 7, dtype=torch.bool)
+    mask[1, 5:] = False
+    with torch.no_grad():
+        logits = ensemble(states, mask)
+        members = [member(states, mask) for member in ensemble.members]
+    start = 0
+    for size in config["sizes"]:
+        expected = sum(m[:, start: start + size].log_softmax(-1) for m in members) / 3
+        np.testing.assert_allclose(logits[:, start: start + size], expected, atol=1e-6)
+        start += size
+    assert not torch.allclose(members[0], members[1])  # the members differ

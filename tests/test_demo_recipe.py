@@ -194,3 +194,32 @@ def test_slot_loss_uses_uniform_targets_for_unknown_slots():
         expected += torch.stack(terms).mean()
     assert slot_loss(logits, y, unknown).item() == pytest.approx(expected.item(), rel=1e-6)
     assert slot_loss(logits, y, unknown).item() != pytest.approx(slot_loss(logits, y, known).item(), rel=1e-3)
+
+
+def test_heads_of_several_seeds_combine_into_one_loadable_ensemble(tmp_path, monkeypatch):
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    import combine_heads
+    from speechxai_core.models.encoder_slots import build_heads
+
+    config = {"layers": 2, "width": 8, "hidden": 8, "sizes": [3, 2], "context_layers": 1}
+    members = []
+    for seed in range(2):
+        torch.manual_seed(seed)
+        folder = tmp_path / f"seed{seed}"
+        folder.mkdir()
+        save_file(build_heads(config).state_dict(), str(folder / "heads.safetensors"))
+        (folder / "config.json").write_text(json.dumps(config))
+        members.append(folder)
+    monkeypatch.setattr(sys, "argv", ["combine_heads.py", *map(str, members), "--out", str(tmp_path / "ensemble")])
+    combine_heads.main()
+    combined = json.loads((tmp_path / "ensemble" / "config.json").read_text())
+    assert combined == {**config, "members": 2}
+    ensemble = build_heads(combined)
+    ensemble.load_state_dict(load_file(str(tmp_path / "ensemble" / "heads.safetensors")))  # strict
+    assert torch.equal(ensemble.members[1].project.weight, load_file(str(members[1] / "heads.safetensors"))["project.weight"])
+    (members[1] / "config.json").write_text(json.dumps({**config, "hidden": 16}))
+    with pytest.raises(SystemExit, match="differ"):
+        combine_heads.main()

@@ -12,7 +12,8 @@ summed with softmax weights, s = LayerNorm(Σ_l softmax(w)_l h_l); frames are av
 (80 ms), frames past the clip's end + ``tail`` are masked; u = GELU(s A + a) is shared (then,
 if ``context_layers`` > 0, passed through that many small pre-norm transformer layers over the
 unmasked frames), and each slot k has its own head: attention pooling
-p_k = Σ_t softmax_t(u_t · q_k + c_k) u_t, then logits_k = p_k B_k + b_k.
+p_k = Σ_t softmax_t(u_t · q_k + c_k) u_t, then logits_k = p_k B_k + b_k. An ensemble of M such
+heads gives logits_k = (1/M) Σ_m log softmax(logits_{m,k}).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def is_encoder_slots_folder(source: str) -> bool:
 
 
 def build_heads(config: dict):
-    """The trainable part: layer weights, an optional context layer, one attention-pooling head per slot."""
+    """The trainable part: layer weights, optional context layers, one attention-pooling head per slot;
+    with ``members`` > 1, that many such heads (trained from different seeds) as one ensemble."""
     import torch
     from torch import nn
 
@@ -75,8 +77,24 @@ def build_heads(config: dict):
                 logits.append(out(pooled))
             return torch.cat(logits, dim=-1)
 
-    return SlotHeads(config["layers"], config["width"], config["hidden"], config["sizes"], config.get("dropout", 0.0),
-                     config.get("context_layers", 0))
+    class HeadsEnsemble(nn.Module):
+        def __init__(self, members: list[nn.Module], sizes: list[int]) -> None:
+            super().__init__()
+            self.members, self.sizes = nn.ModuleList(members), sizes
+
+        def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Per slot, the mean of the members' log-probabilities (their renormalised geometric mean)."""
+            return torch.stack([
+                torch.cat([block.log_softmax(-1) for block in member(states, mask).split(self.sizes, dim=-1)], dim=-1)
+                for member in self.members
+            ]).mean(0)
+
+    def member() -> SlotHeads:
+        return SlotHeads(config["layers"], config["width"], config["hidden"], config["sizes"],
+                         config.get("dropout", 0.0), config.get("context_layers", 0))
+
+    count = int(config.get("members", 1))
+    return member() if count == 1 else HeadsEnsemble([member() for _ in range(count)], config["sizes"])
 
 
 WINDOW_STEP = 0.4  # seconds: encoded windows are whole multiples of this
