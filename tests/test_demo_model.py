@@ -38,7 +38,7 @@ def test_folder_holds_only_the_heads_and_declares_encoder_and_window(demo):
     config = json.loads((MODEL_DIR / "config.json").read_text())
     assert config["encoder"] == "whisper-tiny.en" and len(config["encoder_sha256"]) == 64
     assert config["window_seconds"] >= 8 and demo.max_duration == config["window_seconds"]
-    assert sum(f.stat().st_size for f in MODEL_DIR.iterdir()) < 2 * 1024 * 1024
+    assert sum(f.stat().st_size for f in MODEL_DIR.iterdir()) < 6 * 1024 * 1024  # heads only: the encoder is 15.6 MB
     assert demo.model.encoder.config.max_source_positions == 400 and demo.model.encoder.config.d_model == 384
 
 
