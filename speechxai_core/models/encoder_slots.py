@@ -66,6 +66,7 @@ def build_heads(config: dict):
         def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             """``states`` (batch, layers, frames, width) pooled hidden states, ``mask`` (batch, frames)
             True where a frame counts; returns the logits of all slots side by side."""
+            mask = mask.expand(states.shape[0], -1)  # one mask may serve a batch of scaled copies (gradients)
             mixed = self.norm(torch.einsum("l,blfw->bfw", self.layer_weights.softmax(0), states))
             frames = nn.functional.gelu(self.project(self.dropout(mixed)))
             for layer in self.context:
