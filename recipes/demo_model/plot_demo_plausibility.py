@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402
 from eval_demo_model import plausibility_title  # noqa: E402
 from speechxai_core.explain.runner import explain  # noqa: E402
 from speechxai_core.models import load_model  # noqa: E402
+from speechxai_core.viz.style import number  # noqa: E402
 
 
 def main() -> None:
@@ -54,7 +55,7 @@ def main() -> None:
     right.set_xticks(range(len(words)), [w["word"] for w in words])
     right.set_yticks(range(len(slots)), [f"{h.name} = {h.target}" for h in explanation.heads])
     for (row, col), value in np.ndenumerate(scores):
-        right.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+        right.text(col, row, number(value, 2), ha="center", va="center", fontsize=8,
                    color="white" if abs(value) > 0.6 * limit else "black")
     right.set_title(f"Word LOO scores: \"{' '.join(w['word'] for w in words)}\"", fontsize=10)
     figure.tight_layout()
