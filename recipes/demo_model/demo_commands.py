@@ -6,9 +6,8 @@ that no word other than the location word tells the location (and likewise for o
 
 Held-out phrasing sets, each written before the training runs it judged: ``test`` (a development
 set by now), ``fresh``, ``final``, ``late`` (written for the first Whisper-encoder heads, scored
-once, then read per phrasing to find their errors) and ``fifth`` (written before the second
-heads were trained; scored once), ``sixth`` (written before any result of the ensemble of heads;
-scored once).
+once, then read per phrasing to find their errors), ``fifth`` (written before the second heads
+were trained) and ``sixth`` (written before any result of the ensemble of heads; scored once).
 
 A phrasing is a template of tokens; ``{dir}``, ``{verb}``, ``{feel}``, ``{state}`` carry the
 action (``{feel}``/``{state}``, e.g. "warmer", "cold", also carry the object), ``{obj}`` the

@@ -9,7 +9,7 @@ per slot, index of the word carrying each slot, voice, rate, pitch). Splits:
 ``test_fresh`` (held-out voices and a second set of held-out phrasings, "fresh": written
 after the others had guided the model's design) and ``test_final`` (held-out voices and a
 third set, "final": written before the last training runs and scored once, at the end) and
-``test_late`` (a fourth set, "late", written before the first Whisper-encoder heads were trained)
+``test_late`` (a fourth set, "late", written before the first Whisper-encoder heads were trained),
 ``test_fifth`` (a fifth, written before the second heads were trained) and ``test_sixth`` (a
 sixth, written before any result of the ensemble of heads).
 The same seed gives the same corpus.
