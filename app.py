@@ -153,6 +153,8 @@ PAGE_CSS = """
 .sx-key:focus-visible {outline: 3px solid #111827; outline-offset: -3px}
 .sx-scroll {overflow-x: auto; max-width: 100%}
 #tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
+#tab-clip .table-wrap table {table-layout: fixed; width: 100%}
+#tab-clip .table-wrap td div {white-space: normal !important; overflow-wrap: anywhere; overflow: visible !important}
 @media (max-width: 640px) {
   #player-bar {flex-wrap: wrap !important; gap: 2px 8px !important; padding: 2px 0 !important}
   #player-bar > * {min-width: 0 !important}

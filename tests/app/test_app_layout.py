@@ -108,6 +108,25 @@ def test_examples_are_in_view_when_the_page_opens(page, app_url):
     assert page.evaluate("document.querySelector('#tab-clip .table-wrap').innerText").count(".wav") == 4
 
 
+@pytest.mark.parametrize("size", list(SIZES))
+def test_example_names_are_readable_at_every_width(page, app_url, artifacts, size):
+    """The example table's two columns share the width; names wrap inside their cells, never a
+    letter a line (a phone once got a clip column 31 px wide) and never cut off."""
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
+    page.goto(app_url)
+    page.wait_for_selector("#explain")
+    cells = page.evaluate("""() => [...document.querySelectorAll('#tab-clip .table-wrap tbody td')].map((td) => {
+      const text = td.querySelector('div'); return {width: td.getBoundingClientRect().width,
+      height: td.getBoundingClientRect().height, fits: text.scrollWidth <= text.clientWidth + 1}; })""")
+    page.locator("#tab-clip .table-wrap").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / f"examples_{size}.png")
+    assert len(cells) == 8
+    table = page.evaluate(BOX_JS, "#tab-clip .table-wrap")
+    assert all(cell["fits"] for cell in cells)
+    assert min(cell["width"] for cell in cells) >= 0.4 * table["width"]
+    assert max(cell["height"] for cell in cells) <= 100  # three lines at most
+
+
 def test_every_word_cell_and_level_is_reached_with_tab_and_played_with_enter(page, app_url, clip_files):
     explained_page(page, app_url, clip_files, "desktop")
     expected = set(page.evaluate("[...document.querySelectorAll('#results [data-variant]')].map(e => e.dataset.variant)"))
