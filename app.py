@@ -139,13 +139,14 @@ PAGE_JS = """
 """
 # Phone widths: the player bar shrinks to the picker and the player's buttons side by side, with
 # the caption under them in small type; result rows stack; tables scroll sideways in their own box.
+# The sticky player bar sits above Gradio's block labels (z-index 40), which scroll under it.
 PAGE_CSS = """
 .gradio-container {overflow-x: clip !important; overflow-y: visible !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
 #status .sx-notice {color: #b45309}
 #status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
-#player-bar {position: sticky; top: 0; z-index: 20; background: var(--background-fill-primary);
+#player-bar {position: sticky; top: 0; z-index: 60; background: var(--background-fill-primary);
   border-bottom: 1px solid var(--border-color-primary)}
 #player .waveform-container, #player .top-panel {display: none}
 #caption .sx-now-playing {font-size: 13px; line-height: 1.35}

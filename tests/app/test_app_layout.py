@@ -109,6 +109,24 @@ def test_examples_are_in_view_when_the_page_opens(page, app_url):
 
 
 @pytest.mark.parametrize("size", list(SIZES))
+def test_nothing_shows_through_the_sticky_player_bar(page, app_url, clip_files, artifacts, size):
+    """Scrolled so that the word-method switch (a labelled block) passes under the bar: every
+    point of the bar shows the bar (Gradio's block labels once painted over it)."""
+    explained_page(page, app_url, clip_files, size)
+    page.evaluate("window.scrollTo(0, document.querySelector('#method-view').getBoundingClientRect().top + scrollY - 60)")
+    page.wait_for_timeout(300)
+    bar = page.evaluate(BOX_JS, "#player-bar")
+    under = page.evaluate(BOX_JS, "#method-view")
+    assert under["top"] < bar["bottom"]  # the switch is scrolled under the bar
+    points = [(bar["left"] + bar["width"] * fx, bar["top"] + bar["height"] * fy)
+              for fx in (0.05, 0.15, 0.3, 0.5, 0.7, 0.9) for fy in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    inside = page.evaluate("(points) => points.map(([x, y]) => document.elementFromPoint(x, y)"
+                           ".closest('#player-bar') !== null)", points)
+    page.screenshot(path=artifacts / f"player_bar_over_content_{size}.png")
+    assert all(inside), [p for p, ok in zip(points, inside) if not ok]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 def test_example_names_are_readable_at_every_width(page, app_url, artifacts, size):
     """The example table's two columns share the width; names wrap inside their cells, never a
     letter a line (a phone once got a clip column 31 px wide) and never cut off."""
