@@ -132,6 +132,9 @@ class SphinxAligner(Aligner):
         )
 
     def _viterbi(self, samples: np.ndarray, text: str) -> list[tuple[float, float, float]] | None:
+        # the front end's noise estimate and cepstral means carry over from one utterance to the
+        # next; reset them so that a clip aligns the same whatever was aligned before it
+        self.decoder.reinit_feat()
         self.decoder.set_align_text(text)
         self.decoder.start_utt()
         self.decoder.process_raw(_pcm16(samples), full_utt=True)

