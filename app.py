@@ -344,14 +344,15 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
-            properties, grid, aligner, start, end, word_methods, repeats, page: gr.Request, progress=gr.Progress()):
+            properties, grid, aligner, start, end, word_methods, repeats, contrast, page: gr.Request,
+            progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
         if not current.claim(audio or ""):
             return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
-                                 start, end, list(word_methods or ["loo"]), int(repeats or 1))
+                                 start, end, list(word_methods or ["loo"]), int(repeats or 1), contrast or "")
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -368,12 +369,13 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
                     pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
-                    end=None, word_methods=None, repeats=None) -> dict:
+                    end=None, word_methods=None, repeats=None, contrast=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1))
+                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1),
+                                 contrast or "")
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
@@ -406,8 +408,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                         heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
                                            placeholder=resolve(default_model).heads or "one head with all classes")
                         with gr.Accordion("Options", open=False):
-                            targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
-                                                 placeholder="default: the predicted class · e.g. object=lights")
+                            with gr.Row():
+                                targets = gr.Textbox(label="Class to explain per head", elem_id="targets",
+                                                     placeholder="default: the predicted class · e.g. object=lights")
+                                contrast = gr.Textbox(label="… rather than (optional)", elem_id="contrast",
+                                                      placeholder="e.g. object=lamp: explain p(lights) − p(lamp)")
                             with gr.Row():
                                 mask = gr.Radio(list(MASK_STRATEGIES), value="zeros", label="Mask words with")
                                 grid = gr.Radio(["fast", "full"], value="fast", label="Levels per property")
@@ -463,7 +468,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, start, end, word_methods, repeats]
+                  aligner, start, end, word_methods, repeats, contrast]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
         # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that

@@ -29,7 +29,8 @@ WARNING_CODES = (
 
 @dataclass
 class HeadResult:
-    """One head: its classes, the explained class, and the clip's probabilities."""
+    """One head: its classes, the explained class (``target``), the class it is explained against
+    (``contrast``, None without one), and the clip's probabilities. ``probability`` is p(target)."""
 
     name: str
     labels: list[str]
@@ -38,11 +39,26 @@ class HeadResult:
     probability: float
     probabilities: list[float]
     predicted: str
+    contrast: str | None = None
+    contrast_index: int | None = None
+
+    @property
+    def value(self) -> float:
+        """The explained quantity on the clip: p(target), or p(target) − p(contrast)."""
+        if self.contrast_index is None:
+            return self.probability
+        return self.probability - self.probabilities[self.contrast_index]
+
+    @property
+    def quantity(self) -> str:
+        """The explained quantity in words: ``p(lights)`` or ``p(lights) − p(lamp)``."""
+        return f"p({self.target})" + ("" if self.contrast is None else f" − p({self.contrast})")
 
 
 @dataclass
 class VariantRecord:
-    """A scored variant: ``probabilities`` = {head: p(target)}; ``predicted`` = {head: top class}."""
+    """A scored variant: ``probabilities`` = {head: the head's explained quantity, p(target), or
+    p(target) − p(contrast) with a contrast}; ``predicted`` = {head: top class}."""
 
     id: str
     kind: str

@@ -80,3 +80,20 @@ def test_explain_runs_every_method_by_name(tmp_path, tiny_multihead_dir, clip_wi
     assert (tmp_path / "words.interactions.csv").read_text().startswith("head,word_a,word_b")
     bad = _run("explain", str(audio), "--model", tiny_multihead_dir, "--words", str(words), "--methods", "loo,shap")
     assert bad.returncode != 0 and "unknown method(s) shap" in bad.stderr
+
+
+def test_explain_with_a_contrast_writes_it_with_its_head(tmp_path, tiny_multihead_dir, clip_with_words):
+    audio, words = clip_with_words
+    out = tmp_path / "out.json"
+    base = ("explain", str(audio), "--model", tiny_multihead_dir, "--heads", "a:2,b:3,c:4", "--words", str(words),
+            "--methods", "loo")
+    result = _run(*base, "--target", "b=c2", "--contrast", "b=c4", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "rather than c4" in result.stdout
+    data = json.loads(out.read_text())
+    assert data["heads"][1]["contrast"] == "c4" and data["heads"][1]["contrast_index"] == 2
+    assert data["heads"][0]["contrast"] is None and data["settings"]["contrast"] == {"b": "c4"}
+    same = _run(*base, "--target", "b=c2", "--contrast", "b=c2")
+    assert same.returncode == 2 and "is the explained class" in same.stderr
+    wrong = _run(*base, "--contrast", "d=c4")
+    assert wrong.returncode == 2 and "not a head" in wrong.stderr

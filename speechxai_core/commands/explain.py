@@ -15,6 +15,8 @@ def add_method_options(parser) -> None:
                         help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
                              "paraling")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
+    parser.add_argument("--contrast", help="explain the target rather than this class: head=CLASS,... (one-head "
+                                           "models: CLASS); scores become drops of p(target) − p(contrast)")
     parser.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
     parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
     parser.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
@@ -94,7 +96,7 @@ def _explain(args) -> int:
     try:
         result = explain(
             clip, classifier, words=args.words, transcript=args.transcript, methods=args.methods,
-            targets=args.target, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
+            targets=args.target, contrast=args.contrast, mask=mask, grid=args.grid, properties=properties, seed=args.seed,
             batch_size=args.batch_size, max_duration=args.max_duration, progress=bar, stage=bar.stage,
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
             align_options=aligner_options(args), method_options=method_options(args),

@@ -50,7 +50,7 @@ def run(args) -> int:
         properties=tuple(p.strip() for p in args.properties.split(",")) if args.properties else PROPERTIES,
         mask=args.mask, pad_before_ms=args.pad_before, pad_after_ms=args.pad_after, seed=args.seed,
         repeats=args.repeats, method_options=changed_method_options(args),
-        targets=args.target, max_duration=args.max_duration, faithfulness=not args.no_faithfulness,
+        targets=args.target, contrast=args.contrast, max_duration=args.max_duration, faithfulness=not args.no_faithfulness,
         thresholds=args.thresholds, batch_size=args.batch_size, aligner=args.aligner, language=args.language,
         on_align_failure=args.on_align_failure, align_options=tuple(sorted(aligner_options(args).items())),
     )

@@ -43,6 +43,7 @@ class RunOptions:
     pad_after_ms: float = 0.0
     seed: int = 0
     targets: str | None = None
+    contrast: str | None = None
     max_duration: float | None = 60.0
     faithfulness: bool = True
     thresholds: str = "deciles"
@@ -68,7 +69,7 @@ class RunOptions:
         """What must match for a resumed run (the batch size does not change results)."""
         data = asdict(self)
         data.pop("batch_size")
-        for key, default in (("repeats", 1), ("method_options", ())):  # older runs resume unchanged
+        for key, default in (("repeats", 1), ("method_options", ()), ("contrast", None)):  # older runs resume unchanged
             if data[key] == default:
                 data.pop(key)
         return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
@@ -119,7 +120,7 @@ def explain_item(item: Item, index: int, classifier: Classifier, engine: Scoring
         words = item.words if item.words else None
         result = explain(
             clip, classifier, words=words, transcript=None if words else item.transcript,
-            methods=options.methods, targets=options.targets,
+            methods=options.methods, targets=options.targets, contrast=options.contrast,
             mask=MaskConfig(options.mask, options.pad_before_ms, options.pad_after_ms), grid=options.grid,
             properties=options.properties, seed=options.seed, engine=engine, max_duration=options.max_duration,
             aligner=options.aligner, language=options.language, on_align_failure=options.on_align_failure,

@@ -89,18 +89,18 @@ def stored_variants(explanation: Explanation) -> list[VariantRecord]:
     """The original clip, every word (when scored by leave-one-out) and every level, with
     p(target) per head restored from the drops."""
     heads = explanation.heads
-    records = [VariantRecord("original", "original", None, {h.name: h.probability for h in heads},
+    records = [VariantRecord("original", "original", None, {h.name: h.value for h in heads},
                              {h.name: h.predicted for h in heads})]
     if "loo" in explanation.settings.get("methods", ["loo"]):
         for i in range(len(explanation.words)):
             records.append(VariantRecord(f"word:{i}", "word", None, {
-                h.name: h.probability - explanation.word_scores[h.name][i]
+                h.name: h.value - explanation.word_scores[h.name][i]
                 for h in heads if h.name in explanation.word_scores}, {}, word_index=i))
     for prop, levels in explanation.paralinguistic_levels.items():
         for j, level in enumerate(levels):
             kind = PROPERTY_KIND[prop]
             records.append(VariantRecord(variant_id(kind, level), kind, float(level), {
-                h.name: h.probability - explanation.paralinguistic_drops[h.name][prop][j]
+                h.name: h.value - explanation.paralinguistic_drops[h.name][prop][j]
                 for h in heads if prop in explanation.paralinguistic_drops.get(h.name, {})}, {}))
     return records
 

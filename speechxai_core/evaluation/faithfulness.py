@@ -1,7 +1,9 @@
 """Faithfulness of word attributions: comprehensiveness, sufficiency and a random baseline.
 
 For one clip with ``n`` words, word scores ``s`` (one per word) and a target class ``k``
-per head, the evaluated selections are built from thresholds ``t`` (default 0.1, 0.2, …, 1.0):
+per head (with a contrast class ``B``, read ``p(k | ·) − p(B | ·)`` wherever ``p(k | ·)`` is
+written: see :mod:`speechxai_core.explain.targets`), the evaluated selections are built from
+thresholds ``t`` (default 0.1, 0.2, …, 1.0):
 
 - ``k_t = int(t × n)``; thresholds with ``k_t = 0`` are skipped;
 - ``S_t`` = the ``k_t`` highest-scored words among the *positively* scored ones (all of them
@@ -42,6 +44,7 @@ from ..audio import AudioSource, load_audio
 from ..errors import SpeechXAIError
 from ..explanation import Explanation
 from ..explain.replay import renderer_for
+from ..explain.targets import targets_of
 from ..models import Classifier
 from ..perturb.variants import ORIGINAL, Variant, word_set_variant
 from ..scoring import ScoringEngine
@@ -175,14 +178,14 @@ def evaluate_explanation(
     random_plans = [selections(random_scores(n, seed, clip_name, scored), levels, only_positive) for seed in seeds]
     wanted = [v for plan in [*plans.values(), *random_plans] for sel in plan for v in removal_variants(sel, n)]
     scored = engine.score(renderer, [ORIGINAL, *wanted])
-    targets = {head.name: head.target_index for head in explanation.heads}
+    targets = targets_of(explanation)
 
     def metrics(plan: list[tuple[int, ...]], head: str) -> tuple[float, float]:
         if not plan:
             return math.nan, math.nan
-        k = targets[head]
-        base = scored["original"][head][k]
-        drops = [[base - scored[v.id][head][k] for v in removal_variants(sel, n)] for sel in plan]
+        value = targets[head].value
+        base = value(scored["original"][head])
+        drops = [[base - value(scored[v.id][head]) for v in removal_variants(sel, n)] for sel in plan]
         comp, suff = np.mean(drops, axis=0)
         return float(comp), float(suff)
 

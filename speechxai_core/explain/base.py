@@ -20,6 +20,7 @@ from ..explanation import Explanation
 from ..models import Classifier
 from ..perturb.grids import ParalinguisticGrid
 from ..perturb.variants import Variant
+from .targets import Target
 
 Scores = dict[str, dict[str, np.ndarray]]  # variant id -> head -> probabilities
 
@@ -84,11 +85,12 @@ class Stage:
 
 @dataclass
 class Context:
-    """What a method needs: the clip, its words, heads' targets, the clip's probabilities, settings,
-    and which words the model hears (``heard``: word indices; None = all of them)."""
+    """What a method needs: the clip, its words, each head's :class:`~.targets.Target` (the quantity
+    explained), the clip's probabilities, settings, and which words the model hears (``heard``: word
+    indices; None = all of them)."""
 
     n_words: int
-    targets: dict[str, int]
+    targets: dict[str, Target]
     original: dict[str, np.ndarray]
     grid: ParalinguisticGrid
     properties: tuple[str, ...]
@@ -105,11 +107,13 @@ class Context:
         return list(range(self.n_words)) if self.heard is None else list(self.heard)
 
     def drop(self, scores: Scores, variant: Variant, head: str) -> float:
-        k = self.targets[head]
-        return float(self.original[head][k] - scores[variant.id][head][k])
+        """How much ``variant`` lowers the head's target value: ``value(x) − value(x~)``."""
+        target = self.targets[head]
+        return target.value(self.original[head]) - target.value(scores[variant.id][head])
 
     def probability(self, scores: Scores, variant_id: str, head: str) -> float:
-        return float(scores[variant_id][head][self.targets[head]])
+        """The head's target value on a variant: ``p(k)``, or ``p(A) − p(B)`` with a contrast."""
+        return self.targets[head].value(scores[variant_id][head])
 
 
 class Method(Protocol):

@@ -1,6 +1,8 @@
 """Gradient attributions of the target's logit, pooled over each word's span.
 
-For head ``h`` with target class ``k``, ``z_k`` is the model's logit of that class and ``x`` its
+For head ``h`` with target class ``k``, ``z_k`` is the model's logit of that class (with a contrast
+class ``B``, ``z_k`` stands for the logit margin ``z_k − z_B``: the target's weights applied to the
+head's logits, see :mod:`.targets`) and ``x`` its
 input: the waveform after the feature extractor's normalisation (``input_values``) when the
 extractor works on samples, as the reference implementation does. A word's samples ``T_w``:
 
@@ -104,16 +106,16 @@ def word_gradients(context: Context, method: str) -> tuple[dict[str, list[float]
     x, key, rest = prepared["x"], prepared["key"], prepared["rest"]
     heads = {head.name: head for head in classifier.heads}
 
-    def logit(inputs, column):
-        return model(**{key: inputs}, **rest).logits[:, column].float()
+    def logit(inputs, head, weights):
+        return model(**{key: inputs}, **rest).logits[:, head.start:head.start + head.size].float() @ weights
 
     table, deltas = {}, {}
-    for name, k in context.targets.items():
-        column = heads[name].start + k
+    for name, target in context.targets.items():
+        head, weights = heads[name], torch.tensor(target.weights, dtype=torch.float32, device=x.device)
         if method == "integrated_gradients":
             from captum.attr import IntegratedGradients
 
-            attribution, delta = IntegratedGradients(lambda inputs: logit(inputs, column)).attribute(
+            attribution, delta = IntegratedGradients(lambda inputs: logit(inputs, head, weights)).attribute(
                 x, baselines=torch.zeros_like(x), n_steps=context.options.ig_steps, internal_batch_size=8,
                 return_convergence_delta=True)
             per_input, pool = attribution.detach(), "sum"
@@ -121,11 +123,12 @@ def word_gradients(context: Context, method: str) -> tuple[dict[str, list[float]
         else:
             with torch.enable_grad():
                 inputs = x.detach().clone().requires_grad_(True)
-                (grad,) = torch.autograd.grad(logit(inputs, column).sum(), inputs)
+                (grad,) = torch.autograd.grad(logit(inputs, head, weights).sum(), inputs)
             per_input = grad.abs() if method == "gradient" else grad * x
             pool = "mean"
         table[name] = _pool(per_input.float().cpu().numpy()[0], prepared, context, pool)
-    details = {"input": prepared["input"], "input_key": key, "target": "logit",
+    contrast = any(target.contrast is not None for target in context.targets.values())
+    details = {"input": prepared["input"], "input_key": key, "target": "logit margin" if contrast else "logit",
                "pooling": "sum" if method == "integrated_gradients" else "mean"}
     if prepared["input"] == "input_features":
         details["frame_seconds"] = prepared["frame_seconds"]

@@ -31,7 +31,7 @@ from .caveats import add_caveats
 from .cost import LARGE_RUN_S, estimate
 from .methods import get_methods
 from .segment import cut, heard, inside, offset, shift, unheard_message
-from .targets import TargetSpec, parse_target_spec, resolve_targets
+from .targets import Target, TargetSpec, build_targets, parse_target_spec
 
 WordsInput = Sequence[Word] | Sequence[dict] | str | None
 ALIGN_FAILURE_CHOICES = ("windows", "error")
@@ -57,6 +57,7 @@ def iter_explain(
     transcript: str | None = None,
     methods: Sequence[str] | str = ("loo", "paraling"),
     targets: TargetSpec = None,
+    contrast: TargetSpec = None,
     mask: MaskConfig = MaskConfig(),
     grid: str | ParalinguisticGrid = "full",
     properties: Sequence[str] = PROPERTIES,
@@ -83,6 +84,8 @@ def iter_explain(
     ``model``: a preset name, hub id, local folder or :class:`Classifier`.
     ``words``: ``[Word]``, ``[{word,start,end}]`` or a JSON/CSV path; or give ``transcript``.
     ``targets``: class per head (see :func:`parse_target_spec`); default the predicted class.
+    ``contrast``: a class per head to explain against, same grammar (``"object=lamp"``): that head's
+    scores become changes of ``p(target) − p(contrast)`` (see :mod:`.targets`).
     Without ``words``, word-level methods align the clip: ``transcript`` is force-aligned, or
     (None) the clip is transcribed then aligned, by ``aligner`` (see :mod:`speechxai_core.align`)
     for ``language``; ``align_options`` go to the aligner (``asr_model``, ``align_model``,
@@ -122,24 +125,28 @@ def iter_explain(
     )
     renderer = Renderer(clip, word_list, mask, seed)
     original = engine.score_original(renderer)
-    target_index = resolve_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads))
+    goal = build_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads),
+                         parse_target_spec(contrast, classifier.heads))
     heard_words = heard(word_list, classifier.max_duration)
-    context = Context(len(word_list), target_index, original, get_grid(grid), tuple(properties), options, seed,
+    context = Context(len(word_list), goal, original, get_grid(grid), tuple(properties), options, seed,
                       classifier, clip, word_list, tuple(heard_words))
-    explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, target_index, segment)
+    explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, goal, segment)
     explanation.clip_samples = recording.samples
-    explanation.variants = _records({"original": original}, classifier, target_index)
+    explanation.variants = _records({"original": original}, classifier, goal)
     explanation.settings = {
         "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
         "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
+    contrasts = {head.name: head.contrast for head in explanation.heads if head.contrast is not None}
+    if contrasts:
+        explanation.settings["contrast"] = contrasts
     add_caveats(explanation, clip, aligner_settings)
     unheard = [word.word for i, word in enumerate(explanation.words) if i not in set(heard_words)]
     if unheard:
         explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
         if not heard_words and any(m.name == "loo" for m in chosen):
-            explanation.word_scores = {head: [None] * len(word_list) for head in target_index}
+            explanation.word_scores = {head: [None] * len(word_list) for head in goal}
     chosen = _within_budget(chosen, estimate(chosen, context, engine, renderer), explanation, notify,
                             method_time_limit_s)
     explanation.settings["methods"] = [m.name for m in chosen]
@@ -158,7 +165,7 @@ def iter_explain(
             announce(f"Scoring {len(new)} variants of {clip.duration:.1f} s of audio…")
         for batch in engine.iter_score(renderer, new, progress) if new else ():
             scores.update(batch)
-            explanation.variants.extend(_records(batch, classifier, target_index))
+            explanation.variants.extend(_records(batch, classifier, goal))
             finished = False
             for method, stage, missing in waiting:
                 if missing and not missing.isdisjoint(batch):
@@ -248,17 +255,19 @@ def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool,
                                             "language": language, "reason": str(exc)}
 
 
-def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict,
+def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: dict, targets: dict[str, Target],
               segment: dict | None = None) -> Explanation:
-    heads = [
-        HeadResult(
-            name=head.name, labels=list(head.labels), target=head.labels[targets[head.name]],
-            target_index=targets[head.name], probability=float(original[head.name][targets[head.name]]),
+    heads = []
+    for head in classifier.heads:
+        target = targets[head.name]
+        contrast = target.contrast
+        heads.append(HeadResult(
+            name=head.name, labels=list(head.labels), target=head.labels[target.index],
+            target_index=target.index, probability=float(original[head.name][target.index]),
             probabilities=[float(p) for p in original[head.name]],
             predicted=head.labels[int(np.argmax(original[head.name]))],
-        )
-        for head in classifier.heads
-    ]
+            contrast=None if contrast is None else head.labels[contrast], contrast_index=contrast,
+        ))
     audio = {"name": clip.name, "duration": clip.duration, "sampling_rate": clip.sr, "samples": len(clip.samples)}
     return Explanation(
         audio=audio | ({"segment": segment} if segment else {}),
@@ -267,13 +276,13 @@ def _skeleton(clip: Audio, classifier: Classifier, words: list[Word], original: 
     )
 
 
-def _records(batch: dict, classifier: Classifier, targets: dict) -> list[VariantRecord]:
+def _records(batch: dict, classifier: Classifier, targets: dict[str, Target]) -> list[VariantRecord]:
     records = []
     for variant_id, probs in batch.items():
         variant = parse_variant_id(variant_id)
         records.append(VariantRecord(
             id=variant_id, kind=variant.kind, level=variant.level, word_index=variant.word_index,
-            probabilities={h.name: float(probs[h.name][targets[h.name]]) for h in classifier.heads},
+            probabilities={h.name: targets[h.name].value(probs[h.name]) for h in classifier.heads},
             predicted={h.name: h.labels[int(np.argmax(probs[h.name]))] for h in classifier.heads},
         ))
     return records

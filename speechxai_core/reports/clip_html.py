@@ -18,6 +18,7 @@ from ..viz import (
     waveform_figure,
     word_table_html,
 )
+from ..viz.tables import positive_note
 from ..viz.style import METHOD_LABELS, METHOD_TITLES, escape
 
 PAGE_STYLE = """
@@ -46,7 +47,7 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
     for method in explanation.word_methods:
         title = "Words" if method == "loo" else f"Words — {METHOD_LABELS.get(method, method)}"
         sections.append(f"<h2>{escape(title)}</h2><p class='note'>{escape(METHOD_TITLES.get(method, method))}. "
-                        "Positive (red): the word supported the class.</p>")
+                        f"{escape(positive_note(explanation))}</p>")
         if samples is not None:
             sections.append(figure_html(waveform_figure(explanation, samples, method)))
         sections.append(transcript_html(explanation, method) + word_table_html(explanation, method))

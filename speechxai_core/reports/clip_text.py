@@ -11,7 +11,9 @@ RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (sprea
 def format_explanation(explanation: Explanation) -> str:
     lines = [f"clip: {explanation.audio['name']} ({explanation.audio['duration']:.2f} s)   model: {explanation.model['name']}"]
     for head in explanation.heads:
-        lines.append(f"  {head.name}: predicted {head.predicted}; explaining {head.target} (p = {head.probability:.3f})")
+        against = "" if head.contrast is None else f" rather than {head.contrast} ({head.quantity} = {head.value:.3f})"
+        lines.append(f"  {head.name}: predicted {head.predicted}; explaining {head.target} (p = {head.probability:.3f})"
+                     + against)
     lines += [f"  warning [{caveat.code}]: {caveat.message}" for caveat in explanation.warnings]
     heads = explanation.head_names
     for method in explanation.word_methods:

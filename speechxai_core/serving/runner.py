@@ -50,6 +50,7 @@ class ExplainRequest:
     end: float | None = None
     methods: list[str] = field(default_factory=lambda: ["loo"])
     repeats: int = 1
+    contrast: str = ""
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
     """(snapshot, notice) pairs; without words, the properties alone when the core finds none.
     Methods estimated above ``limits.max_method_s`` are not run (a ``method_skipped`` warning)."""
     options = dict(
-        targets=request.targets.strip() or None,
+        targets=request.targets.strip() or None, contrast=request.contrast.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
         repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,

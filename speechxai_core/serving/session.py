@@ -35,8 +35,8 @@ class Session:
             p = record.probabilities[head.name]
             predicted = record.predicted.get(head.name)  # not stored for a clip opened from a results folder
             rows.append(
-                f"<li><b>{escape(head.name)}</b>: p({escape(head.target)}) {number(head.probability)} → {number(p)} "
-                f"(drop {number(head.probability - p, signed=True)})"
+                f"<li><b>{escape(head.name)}</b>: {escape(head.quantity)} {number(head.value)} → {number(p)} "
+                f"(drop {number(head.value - p, signed=True)})"
                 + (f"; predicted <i>{escape(predicted)}</i>" if predicted else "") + "</li>"
             )
         return (f'<div class="sx-now-playing" data-playing="{escape(variant)}"><b>Playing:</b> '

@@ -29,6 +29,17 @@ UNHEARD_TITLE = "not scored: outside what the model hears"
 
 
 
+def supported(head) -> str:
+    """What a positive score says about ``head``: "supported lights" or "supported lights rather than lamp"."""
+    return f"supported {head.target}" + ("" if head.contrast is None else f" rather than {head.contrast}")
+
+
+def positive_note(explanation) -> str:
+    """What a positive (red) score means in this explanation, naming every contrast."""
+    contrasts = [f"{supported(head)} ({head.name})" for head in explanation.heads if head.contrast is not None]
+    return "Positive (red): the word " + ("; ".join(contrasts) if contrasts else "supported the class") + "."
+
+
 def prediction_html(explanation: Explanation, top: int = 3) -> str:
     """Per head: the predicted class, the explained class and the top probabilities as bars."""
     cards = []
@@ -42,9 +53,13 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             f'<span>{number(head.probabilities[i], 2)}</span></div>'
             for i in order
         )
-        explained = "" if head.target == head.predicted else (
+        explained = "" if head.target == head.predicted and head.contrast is None else (
             f'<div style="font-size:12px;color:#b45309">explaining: {escape(head.target)} '
-            f'(p = {number(head.probability, 2)})</div>')
+            f'(p = {number(head.probability, 2)})'
+            + ("" if head.contrast is None else
+               f' rather than {escape(head.contrast)} ({escape(head.quantity)} = {number(head.value, 2)}); red: '
+               f'{escape(supported(head))}')
+            + '</div>')
         cards.append(
             f'<div class="sx-card" style="border:1px solid #e5e7eb;border-radius:8px;padding:8px 12px;min-width:220px">'
             f'<div style="font-size:12px;color:#6b7280;text-transform:uppercase">{escape(head.name)}</div>'

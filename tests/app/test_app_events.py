@@ -303,3 +303,20 @@ def test_segment_fields_left_at_zero_explain_the_whole_clip(model_dir, clip_file
                              start=0, end=0)
     views = list(app.run_views(request, Limits(), workspace))[-1]
     assert "error" not in views and "segment" not in views["session"].explanation.audio
+
+
+def test_a_contrast_reaches_the_explanation_and_the_page_says_rather_than(model_dir, clip_files):
+    request = ExplainRequest(clip_files["wav"], model_dir, HEADS, words_file=clip_files["words"], properties=[],
+                             targets="object=c3", contrast="object=c4")
+    result = app.explain_json(request, Limits())
+    plain = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], methods="loo",
+                    targets="object=c3")
+    against = explain(clip_files["wav"], model_dir, heads=HEADS, words=clip_files["words"], methods="loo",
+                      targets="object=c4")
+    object_head = next(h for h in result["heads"] if h["name"] == "object")
+    assert object_head["contrast"] == "c4"
+    np.testing.assert_allclose(result["word_scores"]["object"],
+                               np.subtract(plain.word_scores["object"], against.word_scores["object"]), atol=1e-9)
+    views = list(app.run_views(request, Limits(), Workspace(root=Path(clip_files["wav"]).parent / "contrast-ws")))
+    prediction = next(v["prediction"] for v in views if "prediction" in v)
+    assert "supported c3 rather than c4" in html.unescape(prediction)
