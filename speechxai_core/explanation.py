@@ -85,6 +85,9 @@ class Explanation:
     attributed); ``word_interactions[head]`` the pairwise Shapley interactions of the top words.
     ``paralinguistic_std`` / ``paralinguistic_drops_std`` are standard deviations over repeats.
     ``clip_samples`` (set by ``explain``, never serialised) lets a notebook display play the clip.
+    ``checks`` holds the checks of the explanation itself (:mod:`speechxai_core.evaluation.checks`):
+    ``faithfulness[method][head]``, ``faithfulness_random[head]``, ``sanity[method][head]``,
+    ``stability[method][head]``, as plain JSON data.
     """
 
     audio: dict
@@ -105,6 +108,7 @@ class Explanation:
     paralinguistic_std: dict[str, dict[str, float]] = field(default_factory=dict)
     paralinguistic_drops_std: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     warnings: list[Caveat] = field(default_factory=list)
+    checks: dict = field(default_factory=dict)
 
     def warn(self, code: str, message: str) -> None:
         """Add a caveat once (the same code and message are not repeated)."""
@@ -181,6 +185,7 @@ class Explanation:
             word_interactions=data.get("word_interactions", {}),
             paralinguistic_std=data.get("paralinguistic_std", {}),
             paralinguistic_drops_std=data.get("paralinguistic_drops_std", {}),
+            checks=data.get("checks", {}),
         )
 
     @classmethod
@@ -225,6 +230,12 @@ class Explanation:
                 for head, block in self.word_interactions.items()
                 for a in range(len(block["indices"])) for b in range(a + 1, len(block["indices"]))]
         return _to_csv(rows, ["head", "word_a", "word_b", "index_a", "index_b", "interaction"])
+
+    def checks_csv(self) -> str:
+        """One row per check, method, head and number (curves as ``name:i``; lists joined by spaces)."""
+        from .evaluation.checks import check_rows
+
+        return _to_csv(check_rows(self.checks), ["check", "method", "head", "metric", "value"])
 
 
 def _read_settings(settings: dict) -> dict:

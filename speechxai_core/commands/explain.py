@@ -62,6 +62,9 @@ def register(commands) -> None:
     ex.add_argument("--half", action="store_true", help="float16 on GPU")
     ex.add_argument("--max-duration", type=float, default=60.0,
                     help="longest clip (or --start/--end segment) accepted, seconds")
+    ex.add_argument("--checks", default="",
+                    help="checks of the explanation, comma-separated: faithfulness, sanity, stability "
+                         "(see the README's 'How far to trust an explanation')")
     ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
     ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -81,11 +84,13 @@ def run(args) -> int:
 
 def _explain(args) -> int:
     from ..audio import load_audio
+    from ..evaluation.checks import parse_checks
     from ..explain import explain
     from ..models import load_model
     from ..perturb import PROPERTIES, MaskConfig
     from ..reports.clip_text import format_explanation
 
+    checks = parse_checks(args.checks)
     whole = args.start is None and args.end is None
     clip = load_audio(args.audio, max_duration=args.max_duration if whole else None)
     mask = MaskConfig(args.mask, args.pad_before, args.pad_after)
@@ -101,6 +106,7 @@ def _explain(args) -> int:
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
             align_options=aligner_options(args), method_options=method_options(args),
             start=args.start, end=args.end, notify=lambda message: print(message, file=sys.stderr),
+            checks=checks,
         )
     finally:
         bar.close()
@@ -112,6 +118,9 @@ def _explain(args) -> int:
         if result.word_interactions:
             path = Path(args.csv_out)
             path.with_name(path.stem + ".interactions.csv").write_text(result.interaction_csv(), encoding="utf-8")
+        if result.checks:
+            path = Path(args.csv_out)
+            path.with_name(path.stem + ".checks.csv").write_text(result.checks_csv(), encoding="utf-8")
     return 0
 
 

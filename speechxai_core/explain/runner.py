@@ -78,6 +78,7 @@ def iter_explain(
     method_options: MethodOptions | dict | None = None,
     notify: Callable[[str], None] | None = None,
     method_time_limit_s: float | None = None,
+    checks: Sequence[str] | str = (),
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -103,7 +104,12 @@ def iter_explain(
     Large runs are timed first (one batch) and ``notify`` gets the estimate when it exceeds
     ``LARGE_RUN_S``; a method estimated above ``method_time_limit_s`` is skipped (``notify``
     says so; ``settings["skipped_methods"]`` records why).
+    ``checks``: checks of the explanation itself, run after the methods and stored in
+    :attr:`Explanation.checks` (names in :data:`speechxai_core.evaluation.checks.CHECKS`).
     """
+    from ..evaluation.checks import parse_checks, run_faithfulness
+
+    wanted_checks = parse_checks(checks)
     options = MethodOptions.from_value(method_options, repeats=repeats)
     announce = stage or (lambda text: None)
     if not isinstance(model, Classifier):
@@ -134,7 +140,7 @@ def iter_explain(
     explanation.clip_samples = recording.samples
     explanation.variants = _records({"original": original}, classifier, goal)
     explanation.settings = {
-        "methods": [m.name for m in chosen], "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
+        "methods": [m.name for m in chosen], "checks": list(wanted_checks), "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
         "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
@@ -179,6 +185,22 @@ def iter_explain(
                 yield snapshot
         queue = follow_ups
     _not_scored(explanation, set(heard_words))
+    if wanted_checks:
+        snapshot = copy.deepcopy(explanation)
+        snapshot.complete = False
+        yield snapshot
+
+        def score(variants):
+            new = [v for v in dict((v.id, v) for v in variants).values() if v.id not in scores]
+            if new:
+                announce(f"Checking the explanation: scoring {len(new)} variants…")
+            for batch in engine.iter_score(renderer, new, progress) if new else ():
+                scores.update(batch)
+                explanation.variants.extend(_records(batch, classifier, target_index))
+            return scores
+
+        if "faithfulness" in wanted_checks:
+            run_faithfulness(explanation, target_index, score)
     _finish(explanation)
     yield explanation
 

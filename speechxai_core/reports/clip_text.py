@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..explanation import Explanation
 from ..viz.style import METHOD_TITLES, number
+from ..viz.trust import trust_lines
 
 RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (spread over repeats)
 
@@ -38,7 +39,22 @@ def format_explanation(explanation: Explanation) -> str:
             shown = spread if prop in RANDOM_PROPERTIES else {}
             cells = [number(row[h], signed=True) + (f" ±{number(shown[h][prop])}" if shown else "") for h in heads]
             lines.append(_row([prop, *cells], width=16 if spread else 11))
+    lines += _trust(explanation)
     return "\n".join(lines)
+
+
+def _trust(explanation: Explanation) -> list[str]:
+    """The checks of the explanation: one block of sentences per method and head."""
+    methods = dict.fromkeys(m for check in ("faithfulness", "stability", "sanity")
+                            for m in explanation.checks.get(check, {}))
+    blocks = [(method, head, trust_lines(explanation, method, head))
+              for method in methods for head in explanation.head_names]
+    if not any(lines for _, _, lines in blocks):
+        return []
+    out = ["", "how far to trust it"]
+    for method, head, lines in blocks:
+        out += [f"  {method} / {head}:"] + [f"    {line}" for line in lines] if lines else []
+    return out
 
 
 def _score(value: float | None) -> str:

@@ -1,0 +1,72 @@
+"""The checks an explanation can carry, by name (the names are a public contract), and their run.
+
+- ``faithfulness`` (:mod:`.curves`): deletion and insertion curves of every word method and head
+  against random orders, comprehensiveness, sufficiency, the minimal kept set;
+
+Results are stored as plain JSON data in :attr:`Explanation.checks` under the check's name.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..explanation import Explanation
+from ..perturb.variants import ORIGINAL, Variant
+from .curves import Faithfulness, target_probability
+from .faithfulness import EvaluationError
+
+CHECKS = ("faithfulness",)
+
+#: Scores variants (through the run's engine and cache) and returns every score known so far.
+ScoreFunction = Callable[[Sequence[Variant]], dict]
+
+
+def parse_checks(value: Sequence[str] | str | None) -> tuple[str, ...]:
+    """Check names from a list or a comma-separated string (duplicates dropped, order kept)."""
+    names = [value] if isinstance(value, str) else list(value or ())
+    names = [part.strip() for name in names for part in name.split(",") if part.strip()]
+    unknown = [name for name in names if name not in CHECKS]
+    if unknown:
+        raise EvaluationError(f"unknown check(s) {', '.join(unknown)}: choose from {', '.join(CHECKS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def run_faithfulness(explanation: Explanation, targets: dict[str, int], score: ScoreFunction,
+                     check: Faithfulness | None = None) -> None:
+    """Adds ``checks["faithfulness"]`` and ``checks["faithfulness_random"]`` to ``explanation``."""
+    check = check or Faithfulness()
+    scored = score([ORIGINAL, *check.variants(explanation)])
+    curves, bands = check.compute(explanation, target_probability(scored, targets))
+    explanation.checks["faithfulness"] = {method: {head: value.to_dict() for head, value in table.items()}
+                                          for method, table in curves.items()}
+    explanation.checks["faithfulness_random"] = {head: band.to_dict() for head, band in bands.items()}
+
+
+def check_rows(checks: dict) -> list[dict]:
+    """``checks`` (as in :attr:`Explanation.checks`) flattened: check, method, head, metric, value.
+
+    Per-method checks give one row per number (curves one per point, ``deletion_curve:3``); lists of
+    word indices are joined by spaces; the random band is written as method ``random``.
+    """
+    rows = []
+    for check, table in checks.items():
+        per_method = {"random": table} if check == "faithfulness_random" else table
+        name = "faithfulness" if check == "faithfulness_random" else check
+        for method, heads in per_method.items():
+            for head, entry in heads.items():
+                for metric, value in entry.items():
+                    rows += [{"check": name, "method": method, "head": head, "metric": m, "value": v}
+                             for m, v in _flatten(metric, value)]
+    return rows
+
+
+def _flatten(metric: str, value) -> list[tuple[str, object]]:
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return [(f"{metric}:{i}:{j}", v) for i, row in enumerate(value) for j, v in enumerate(row)]
+    if isinstance(value, list) and metric.endswith("_words"):
+        return [(metric, " ".join(str(v) for v in value))]
+    if isinstance(value, list):
+        return [(f"{metric}:{i}", v) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return [(f"{metric}:{key}", v) for key, v in value.items()]
+    return [(metric, value)]
