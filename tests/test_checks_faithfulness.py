@@ -145,3 +145,13 @@ def test_cli_writes_the_checks_to_json_and_csv(tmp_path, tiny_model_dir, three_w
                           "--words", str(words), "--methods", "loo", "--checks", "faithful"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: unknown check(s) faithful")
+
+
+def test_curves_follow_a_contrastive_target():
+    model, clip = _model(), _clip()
+    result = explain((clip, SR), model, words=WORDS, methods="loo", targets="b=x", contrast="b=y", checks="faithfulness")
+    entry = result.checks["faithfulness"]["loo"]["b"]
+    order = sorted(range(5), key=lambda i: (-result.word_scores["b"][i], i))
+    by_hand = [_p(model, _masked(clip, order[:i]), "b", 0) - _p(model, _masked(clip, order[:i]), "b", 1) for i in range(6)]
+    assert entry["deletion_curve"] == pytest.approx(by_hand, abs=1e-9)
+    assert min(by_hand) < 0 < max(by_hand) or abs(by_hand[0] - by_hand[-1]) > 1e-3

@@ -31,7 +31,7 @@ def parse_checks(value: Sequence[str] | str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def run_faithfulness(explanation: Explanation, targets: dict[str, int], score: ScoreFunction,
+def run_faithfulness(explanation: Explanation, targets: dict, score: ScoreFunction,
                      check: Faithfulness | None = None) -> None:
     """Adds ``checks["faithfulness"]`` and ``checks["faithfulness_random"]`` to ``explanation``."""
     check = check or Faithfulness()

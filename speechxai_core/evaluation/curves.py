@@ -1,6 +1,7 @@
 """Faithfulness of one clip's word ranking: deletion and insertion curves against random orders.
 
-For a word method and a head with explained class ``k``, the scored words (those the model
+For a word method and a head with explained class ``k`` (with a contrast class ``B``, read
+``p(k | ·) − p(B | ·)`` wherever ``p(k | ·)`` is written: :mod:`speechxai_core.explain.targets`), the scored words (those the model
 hears) are ranked by decreasing score (ties in word order): ``w_(1) … w_(n)``. Words that were
 not scored are never masked.
 
@@ -43,6 +44,7 @@ import numpy as np
 from ..audio import AudioSource, load_audio
 from ..explanation import Explanation
 from ..explain.replay import renderer_for
+from ..explain.targets import Target, targets_of
 from ..models import Classifier
 from ..perturb.variants import ORIGINAL, Variant, word_set_variant
 from ..scoring import ScoringEngine
@@ -226,9 +228,9 @@ class Faithfulness:
         return curves, bands
 
 
-def target_probability(scored: dict, targets: dict[str, int]) -> Probability:
-    """``probability(variant id, head)`` = p(k) of that head's explained class in ``scored``."""
-    return lambda variant_id, head: float(scored[variant_id][head][targets[head]])
+def target_probability(scored: dict, targets: dict[str, Target]) -> Probability:
+    """``probability(variant id, head)``: the head's explained quantity (p(k), or p(A) − p(B)) in ``scored``."""
+    return lambda variant_id, head: targets[head].value(scored[variant_id][head])
 
 
 def check_faithfulness(
@@ -258,5 +260,4 @@ def check_faithfulness(
                               f"on {explanation.audio['samples']}")
     check = Faithfulness(seeds, keep)
     scored = engine.score(renderer, [ORIGINAL, *check.variants(explanation, methods)])
-    targets = {head.name: head.target_index for head in explanation.heads}
-    return check.compute(explanation, target_probability(scored, targets), methods)
+    return check.compute(explanation, target_probability(scored, targets_of(explanation)), methods)

@@ -196,11 +196,11 @@ def iter_explain(
                 announce(f"Checking the explanation: scoring {len(new)} variants…")
             for batch in engine.iter_score(renderer, new, progress) if new else ():
                 scores.update(batch)
-                explanation.variants.extend(_records(batch, classifier, target_index))
+                explanation.variants.extend(_records(batch, classifier, goal))
             return scores
 
         if "faithfulness" in wanted_checks:
-            run_faithfulness(explanation, target_index, score)
+            run_faithfulness(explanation, goal, score)
     _finish(explanation)
     yield explanation
 

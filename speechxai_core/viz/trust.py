@@ -25,8 +25,7 @@ def random_curves(explanation: Explanation, head: str, curve: str) -> np.ndarray
 
 
 def _target(explanation: Explanation, head: str) -> str:
-    target = next(h.target for h in explanation.heads if h.name == head)
-    return f"p({target})"
+    return next(h.quantity for h in explanation.heads if h.name == head)
 
 
 def _quoted(explanation: Explanation, indices) -> str:
