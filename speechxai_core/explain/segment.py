@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..audio import Audio, AudioError
 from ..align.words import Word
+from ..models.presets import display_name
 
 #: Share of a word's span that must lie inside a segment or window for the word to count.
 INSIDE_SHARE = 0.5
@@ -63,6 +64,7 @@ def unheard_message(classifier, words: list[str], segment: dict | None, limit: i
     """The ``beyond_model_window`` caveat: which words, and where the model stops listening."""
     listed = ", ".join(words[:limit]) + (f" and {len(words) - limit} more" if len(words) > limit else "")
     stop = offset(segment) + classifier.max_duration
-    return (f"the model '{classifier.name}' hears only the first {classifier.max_duration:g} s of its input "
-            f"(up to {stop:.2f} s of the recording); {len(words)} word(s) after that are not scored: {listed}. "
-            "Explain a later part with start/end to score them")
+    return (f"the model '{display_name(classifier.name)}' hears only the first {classifier.max_duration:g} s of its "
+            f"input (up to {stop:.2f} s of the recording); {len(words)} word(s) after that are not scored: {listed}. "
+            "To score them, explain a later part (Explain from / up to in the app, --start / --end on the "
+            "command line)")

@@ -21,6 +21,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..errors import echo
 from ..models.heads import Head, HeadSpecError
 
 TargetSpec = str | Mapping[str, str] | None
@@ -80,12 +81,13 @@ def parse_target_spec(spec: TargetSpec, heads: list[Head]) -> dict[str, str]:
                 owners = [head.name for head in heads if head_name.lower() in (l.lower() for l in head.labels)]
                 if len(owners) != 1:
                     where = "no head" if not owners else f"several heads ({', '.join(owners)})"
-                    raise HeadSpecError(f"class '{head_name}' matches {where}; write head=class")
+                    raise HeadSpecError(f"class '{echo(head_name)}' matches {where}; write head=class")
                 pairs[owners[0]] = head_name
     names = {head.name for head in heads}
     for head_name in pairs:
         if head_name not in names:
-            raise HeadSpecError(f"'{head_name}' is not a head of the model; its heads are {', '.join(sorted(names))}")
+            raise HeadSpecError(f"'{echo(head_name)}' is not a head of the model; "
+                                f"its heads are {', '.join(sorted(names))}")
     return pairs
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SpeechXAIError
+from ..errors import SpeechXAIError, echo
 
 
 class HeadSpecError(SpeechXAIError, ValueError):
@@ -37,7 +37,7 @@ class Head:
             return lowered.index(label.lower())
         if label.isdigit() and int(label) < self.size:
             return int(label)
-        raise HeadSpecError(f"head '{self.name}' has no class '{label}' (classes: {', '.join(self.labels)})")
+        raise HeadSpecError(f"head '{self.name}' has no class '{echo(label)}' (classes: {', '.join(self.labels)})")
 
 
 def parse_heads(spec: str | None, labels: list[str]) -> list[Head]:
@@ -53,14 +53,14 @@ def parse_heads(spec: str | None, labels: list[str]) -> list[Head]:
     for part in spec.split(","):
         name, sep, size_text = part.strip().partition(":")
         if not sep or not name.strip() or not size_text.strip().isdigit() or int(size_text) <= 0:
-            raise HeadSpecError(f"bad heads spec '{spec}': write it as name:size,name:size (e.g. action:6,object:14)")
+            raise HeadSpecError(f"bad heads spec '{echo(spec)}': write it as name:size,name:size (e.g. action:6,object:14)")
         size = int(size_text)
         heads.append(Head(name.strip(), tuple(labels[start:start + size]), start, start + size))
         start += size
     if start != total:
-        raise HeadSpecError(f"heads spec '{spec}' covers {start} outputs but the model has {total}")
+        raise HeadSpecError(f"heads spec '{echo(spec)}' covers {start} outputs but the model has {total}")
     if len({head.name for head in heads}) != len(heads):
-        raise HeadSpecError(f"heads spec '{spec}' repeats a head name")
+        raise HeadSpecError(f"heads spec '{echo(spec)}' repeats a head name")
     return heads
 
 

@@ -7,6 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..audio import AudioError
+from ..errors import SpeechXAIError, echo
+
+#: Most words a transcript may have per second of the longest clip (fast speech is 4-6 words/s).
+MAX_WORDS_PER_S = 10
+#: Longest word of a transcript, and longest text typed in a short field (model, heads, class), characters.
+MAX_WORD_CHARS = 40
+MAX_FIELD_CHARS = 300
+
+
+class RequestError(SpeechXAIError, ValueError):
+    """A request beyond the server's bounds (refused before any work)."""
 
 ENV = {
     "max_file_mb": "SPEECHXAI_MAX_FILE_MB",
@@ -48,6 +59,24 @@ class Limits:
                 if values[field] <= 0:
                     raise ValueError(f"{variable} must be positive, got '{environ[variable]}'")
         return cls(**values)
+
+    @property
+    def max_transcript_words(self) -> int:
+        return max(20, int(self.max_duration_s * MAX_WORDS_PER_S))
+
+    def check_transcript(self, transcript: str) -> None:
+        """Raise :class:`RequestError` for a transcript longer than any clip of ``max_duration_s`` could say."""
+        words = len(transcript.split())
+        if words > self.max_transcript_words or len(transcript) > self.max_transcript_words * MAX_WORD_CHARS:
+            raise RequestError(f"the transcript has {words:,} words ({len(transcript):,} characters); a clip of up to "
+                               f"{self.max_duration_s:g} s takes at most {self.max_transcript_words:,} words here")
+
+    @staticmethod
+    def check_field(label: str, text: str) -> None:
+        """Raise :class:`RequestError` when a short field (``label``: what it is) is over ``MAX_FIELD_CHARS``."""
+        if len(text) > MAX_FIELD_CHARS:
+            raise RequestError(f"the {label} is {len(text):,} characters long ('{echo(text, 40)}'); "
+                               f"at most {MAX_FIELD_CHARS} are accepted")
 
     def check_file(self, path: str | os.PathLike) -> None:
         """Raise :class:`AudioError` when the file at ``path`` is larger than ``max_file_mb``."""

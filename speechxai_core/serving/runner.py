@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,9 +18,9 @@ from typing import Callable, Iterator
 from ..align.words import WordsError
 from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
-from ..explanation import Explanation
+from ..explanation import Caveat, Explanation
 from ..models import Classifier, load_model
-from ..models.presets import display_name
+from ..models.presets import ASSETS, display_name
 from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
@@ -28,6 +30,7 @@ from .model_access import allowed_model
 
 #: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
 HEARTBEAT_S = 1.0
+APP_ROOT = ASSETS.parent
 
 
 @dataclass
@@ -71,6 +74,7 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
     explanation (the last one complete). The work runs on a worker thread (closing the iterator
     stops it); until variants are counted, a stage that takes long is re-announced every second
     with its elapsed time."""
+    check_bounds(request, limits)
     if not request.audio:
         raise AudioError("no clip: upload or record one first")
     for upload, what in ((request.audio, "clip"), (request.words_file, "word-timings file")):
@@ -94,14 +98,22 @@ def stream_explanation(request: ExplainRequest, limits: Limits) -> Iterator[Upda
             clip, stage = value, ""  # loading is over
             yield Update(clip, None)
         else:
-            explanation, notice = value
-            yield Update(clip, without_server_paths(explanation), notice)
+            explanation = without_server_paths(value[0])
+            yield Update(clip, explanation, warnings_notice(explanation))
+
+
+def check_bounds(request: ExplainRequest, limits: Limits) -> None:
+    """Refuse, before any work, text no clip this server accepts could need (see :class:`Limits`)."""
+    for label, text in (("model name", request.model), ("heads spec", request.heads),
+                        ("class to explain", request.targets)):
+        limits.check_field(label, text or "")
+    limits.check_transcript(request.transcript or "")
 
 
 def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
     """The loaded clip, then (snapshot, notice) pairs."""
     model = allowed_model(request.model)
-    report.stage(f"Loading model '{model}'…")
+    report.stage(f"Loading model '{display_name(model)}'…")
     hosted = is_hosted()
     classifier = load_model(model, heads=request.heads.strip() or None, allow_code_models=not hosted,
                             hub_only=hosted)
@@ -147,12 +159,31 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
 
 def without_server_paths(explanation: Explanation) -> Explanation:
     """The explanation as the page and its downloads show it: the model by its name (a preset's, or a
-    folder's own) and an uploaded timings file by its file name, never by their place on the server."""
-    explanation.model["name"] = display_name(explanation.model.get("name", ""))
+    folder's own) and an uploaded timings file by its file name, never by their place on the server;
+    a server path left in a warning becomes its last part."""
+    source = explanation.model.get("name", "")
+    explanation.model["name"] = display_name(source)
     aligner = explanation.settings.get("aligner", {})
     if aligner.get("name") == "given" and aligner.get("source") not in (None, "given"):
         aligner["source"] = Path(aligner["source"]).name
+    explanation.warnings = [Caveat(caveat.code, hide_server_paths(caveat.message, source))
+                            for caveat in explanation.warnings]
     return explanation
+
+
+def hide_server_paths(text: str, *known: str) -> str:
+    """``text`` with every ``known`` path, and any absolute path under the app's folder, the temporary folder
+    or the home folder, cut to its last part (a model folder's path becomes its name)."""
+    for path in sorted((p for p in known if p and Path(p).is_absolute()), key=len, reverse=True):
+        text = text.replace(path, display_name(path))
+    roots = "|".join(re.escape(str(root)) for root in server_roots())
+    return re.sub(rf"(?:{roots})(?:/[^\s'\"/]+)*/([^\s'\"/]+)", r"\1", text) if roots else text
+
+
+def server_roots() -> list[Path]:
+    """Folders whose paths a visitor has no business seeing."""
+    return sorted({APP_ROOT, Path(tempfile.gettempdir()).resolve(), Path.home()}, key=lambda p: len(str(p)),
+                  reverse=True)
 
 
 def aligner_choices() -> list[str]:
