@@ -425,7 +425,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                             aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
                                                   label="Aligner (when no word timings are given)")
                             word_methods = gr.CheckboxGroup(method_choices(), value=["loo"], elem_id="word-methods",
-                                                            label=f"Word methods (each run only when estimated under "
+                                                            label=f"Word methods (each runs when its work is under "
                                                                   f"{limits.max_method_s:g} s)")
                             repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
                                                 label="Repeats: independent draws of noise and room (mean ± std)")

@@ -101,9 +101,11 @@ def iter_explain(
     scored: None in ``word_scores`` and a ``beyond_model_window`` warning.
     ``method_options`` (:class:`MethodOptions` or a dict of its fields) tune the methods;
     ``repeats`` (independent draws of noise and room per level) overrides its ``repeats``.
-    Large runs are timed first (one batch) and ``notify`` gets the estimate when it exceeds
-    ``LARGE_RUN_S``; a method estimated above ``method_time_limit_s`` is skipped (``notify``
-    says so; ``settings["skipped_methods"]`` records why).
+    Large runs are budgeted by work: planned variants × the model's cost per variant, measured once
+    per loaded model (:func:`.cost.model_cost`), so the same request keeps the same methods on an
+    idle or a busy machine. ``notify`` gets the estimate when it exceeds ``LARGE_RUN_S``; a method
+    whose work exceeds ``method_time_limit_s`` is skipped (``notify`` says so;
+    ``settings["skipped_methods"]`` records why).
     ``checks``: checks of the explanation itself, run after the methods and stored in
     :attr:`Explanation.checks` (names in :data:`speechxai_core.evaluation.checks.CHECKS`).
     """
@@ -153,7 +155,7 @@ def iter_explain(
         explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
         if not heard_words and any(m.name == "loo" for m in chosen):
             explanation.word_scores = {head: [None] * len(word_list) for head in goal}
-    chosen = _within_budget(chosen, estimate(chosen, context, engine, renderer), explanation, notify,
+    chosen = _within_budget(chosen, estimate(chosen, context), explanation, notify,
                             method_time_limit_s)
     explanation.settings["methods"] = [m.name for m in chosen]
     scores: dict = {"original": original}
@@ -218,7 +220,7 @@ def _within_budget(chosen: list, cost, explanation: Explanation, notify, limit_s
     """``chosen`` without the methods whose estimate exceeds ``limit_s``; announces large runs."""
     if cost is None:
         return chosen
-    skipped = {m.name: f"estimated {cost.describe(m.name)}, over the {limit_s:g} s limit"
+    skipped = {m.name: f"{cost.describe(m.name)} of work, over the {limit_s:g} s limit"
                for m in chosen if limit_s is not None and cost.seconds(m.name) > limit_s}
     kept = [m for m in chosen if m.name not in skipped]
     for name, reason in skipped.items():

@@ -34,8 +34,8 @@ ENV = {
 class Limits:
     """``max_file_mb`` per upload, ``max_duration_s`` per clip, ``concurrency`` explanations at once,
     ``queue_size`` requests waiting; files the app writes are removed after ``file_max_age_s`` and
-    its workspace (downloads, dataset runs) is kept under ``workspace_max_mb``; a method estimated to take
-    longer than ``max_method_s`` is not run."""
+    its workspace (downloads, dataset runs) is kept under ``workspace_max_mb``; a method whose work (variants × the
+    model's cost per variant, measured once) is over ``max_method_s`` is not run."""
 
     max_file_mb: float = 20.0
     max_duration_s: float = 60.0

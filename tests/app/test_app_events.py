@@ -292,7 +292,7 @@ def test_a_method_over_the_app_limit_is_not_run_and_the_status_says_so(model_dir
     views = list(app.run_views(request, Limits(max_method_s=1e-6), workspace))[-1]
     explanation = views["session"].explanation
     assert "lime" in explanation.settings["skipped_methods"] and not explanation.method_scores
-    assert "Lime not run: estimated lime: 1,000 variants" in views["status"]
+    assert "Lime not run: 1,000 variants, about " in views["status"] and "lime: " not in views["status"]
     assert explanation.warning_codes().count("method_skipped") == 2  # loo and lime
     assert views["interactions"]["visible"] is False  # no Shapley values: no empty interaction panel
 
