@@ -4,7 +4,7 @@ from .align.words import Word, WordsError
 from .audio import Audio, AudioError, load_audio
 from .explain import explain, iter_explain
 from .explanation import Explanation
-from .models import CallableClassifier, Classifier, ModelLoadError, load_model
+from .models import CallableClassifier, Classifier, ModelLoadError, TorchClassifier, load_model
 from .perturb import MaskConfig, ParalinguisticGrid
 from .explain.replay import variant_audio
 from .scoring import ScoringEngine
@@ -13,6 +13,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Audio", "AudioError", "CallableClassifier", "Classifier", "Explanation", "MaskConfig", "ModelLoadError",
-    "ParalinguisticGrid", "ScoringEngine", "Word", "WordsError", "explain", "iter_explain", "load_audio",
+    "ParalinguisticGrid", "ScoringEngine", "TorchClassifier", "Word", "WordsError", "explain", "iter_explain", "load_audio",
     "load_model", "variant_audio",
 ]

@@ -65,6 +65,9 @@ def register(commands) -> None:
     ex.add_argument("--checks", default="",
                     help="checks of the explanation, comma-separated: faithfulness, sanity, stability "
                          "(see the README's 'How far to trust an explanation')")
+    ex.add_argument("--agreement-models", default="",
+                    help="with --checks stability: comma-separated models (as --model) whose explanations "
+                         "should agree with this one's")
     ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
     ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -106,7 +109,7 @@ def _explain(args) -> int:
             aligner=args.aligner, language=args.language, on_align_failure=args.on_align_failure,
             align_options=aligner_options(args), method_options=method_options(args),
             start=args.start, end=args.end, notify=lambda message: print(message, file=sys.stderr),
-            checks=checks,
+            checks=checks, agreement_models=args.agreement_models,
         )
     finally:
         bar.close()

@@ -2,6 +2,8 @@
 
 - ``faithfulness`` (:mod:`.curves`): deletion and insertion curves of every word method and head
   against random orders, comprehensiveness, sufficiency, the minimal kept set;
+- ``sanity`` (:mod:`.sanity`): the model-parameter randomisation test of every word method;
+- ``stability`` (:mod:`.stability`): agreement over seeds, masks, ensemble members and other models.
 
 Results are stored as plain JSON data in :attr:`Explanation.checks` under the check's name.
 """
@@ -10,12 +12,17 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+from ..explain.base import Context
 from ..explanation import Explanation
+from ..perturb.render import Renderer
 from ..perturb.variants import ORIGINAL, Variant
+from ..scoring import ScoringEngine
 from .curves import Faithfulness, target_probability
 from .faithfulness import EvaluationError
+from .sanity import Sanity
+from .stability import Stability
 
-CHECKS = ("faithfulness",)
+CHECKS = ("faithfulness", "sanity", "stability")
 
 #: Scores variants (through the run's engine and cache) and returns every score known so far.
 ScoreFunction = Callable[[Sequence[Variant]], dict]
@@ -40,6 +47,35 @@ def run_faithfulness(explanation: Explanation, targets: dict, score: ScoreFuncti
     explanation.checks["faithfulness"] = {method: {head: value.to_dict() for head, value in table.items()}
                                           for method, table in curves.items()}
     explanation.checks["faithfulness_random"] = {head: band.to_dict() for head, band in bands.items()}
+
+
+def run_checks(names: Sequence[str], explanation: Explanation, methods: list, context: Context,
+               engine: ScoringEngine, renderer: Renderer, score: ScoreFunction,
+               announce: Callable[[str], None] = lambda text: None, agreement_models: Sequence = ()) -> None:
+    """Runs the checks ``names`` on a finished explanation of ``methods`` (see each check's module)."""
+    methods = [m for m in methods if (m.name in explanation.word_methods if m.word_level else explanation.paralinguistic)]
+    if "faithfulness" in names:
+        announce("Checking faithfulness: deletion and insertion curves…")
+        run_faithfulness(explanation, context.targets, score)
+    original = {m.name: _scores(explanation, m, context) for m in methods}
+    if "sanity" in names:
+        announce("Sanity check: explaining again with the model's weights reset, layer by layer…")
+        word = [m for m in methods if m.word_level]
+        explanation.checks["sanity"] = Sanity(seed=context.seed).run(word, original, context, renderer,
+                                                                     engine.batch_size)
+    if "stability" in names:
+        announce("Stability: explaining again with other seeds, the other mask, each model…")
+        check = Stability(agreement_models=tuple(agreement_models))
+        explanation.checks["stability"] = check.run(methods, original, context, renderer, engine,
+                                                    explanation.method_details)
+
+
+def _scores(explanation: Explanation, method, context: Context) -> dict[str, list]:
+    """{head: scores} of ``method`` as the checks compare them (properties in ``context`` order)."""
+    if method.word_level:
+        return explanation.scores_for(method.name)
+    return {head: [values[p] for p in context.properties if p in values]
+            for head, values in explanation.paralinguistic.items()}
 
 
 def check_rows(checks: dict) -> list[dict]:

@@ -79,6 +79,7 @@ def iter_explain(
     notify: Callable[[str], None] | None = None,
     method_time_limit_s: float | None = None,
     checks: Sequence[str] | str = (),
+    agreement_models: Sequence[str | Classifier] = (),
 ) -> Iterator[Explanation]:
     """Yield the explanation of ``audio`` stage by stage (``complete`` is True on the last).
 
@@ -107,9 +108,10 @@ def iter_explain(
     whose work exceeds ``method_time_limit_s`` is skipped (``notify`` says so;
     ``settings["skipped_methods"]`` records why).
     ``checks``: checks of the explanation itself, run after the methods and stored in
-    :attr:`Explanation.checks` (names in :data:`speechxai_core.evaluation.checks.CHECKS`).
+    :attr:`Explanation.checks` (names in :data:`speechxai_core.evaluation.checks.CHECKS`);
+    ``agreement_models`` (names or classifiers): models whose explanations ``stability`` compares.
     """
-    from ..evaluation.checks import parse_checks, run_faithfulness
+    from ..evaluation.checks import parse_checks, run_checks
 
     wanted_checks = parse_checks(checks)
     options = MethodOptions.from_value(method_options, repeats=repeats)
@@ -118,6 +120,9 @@ def iter_explain(
         announce(f"Loading model '{model}'…")
     classifier = model if isinstance(model, Classifier) else load_model(model, heads=heads)
     engine = engine or ScoringEngine(classifier, batch_size=batch_size)
+    if isinstance(agreement_models, str):
+        agreement_models = [name.strip() for name in agreement_models.split(",") if name.strip()]
+    others = [m if isinstance(m, Classifier) else load_model(m) for m in agreement_models]
     if engine.classifier is not classifier:
         raise ValueError("the scoring engine was built for another model")
     whole = start is None and end is None
@@ -201,8 +206,7 @@ def iter_explain(
                 explanation.variants.extend(_records(batch, classifier, goal))
             return scores
 
-        if "faithfulness" in wanted_checks:
-            run_faithfulness(explanation, goal, score)
+        run_checks(wanted_checks, explanation, chosen, context, engine, renderer, score, announce, others)
     _finish(explanation)
     yield explanation
 

@@ -8,6 +8,7 @@ from .base import Classifier, ModelLoadError
 from .callable import CallableClassifier
 from .heads import Head, HeadSpecError, heads_spec, parse_heads
 from .presets import PRESETS, Preset, resolve
+from .torch_module import TorchClassifier
 
 _CACHE: dict[tuple, Classifier] = {}
 _LOCK = threading.Lock()
@@ -63,5 +64,5 @@ def load_model(
 
 __all__ = [
     "Classifier", "CallableClassifier", "Head", "HeadSpecError", "ModelLoadError", "PRESETS", "Preset",
-    "heads_spec", "load_model", "parse_heads", "resolve",
+    "TorchClassifier", "heads_spec", "load_model", "parse_heads", "resolve",
 ]

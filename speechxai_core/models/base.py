@@ -37,6 +37,10 @@ class Classifier(ABC):
         Returns {head name: probabilities (batch, classes)} as float64.
         """
 
+    def members(self) -> list["Classifier"]:
+        """The separately trained members of an ensemble, each as a classifier (empty for one model)."""
+        return []
+
     def head(self, name: str) -> Head:
         for head in self.heads:
             if head.name == name:

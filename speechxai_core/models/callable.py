@@ -57,7 +57,10 @@ class CallableClassifier(Classifier):
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         kwargs = {"lengths": lengths} if self.supports_padding else {}
-        raw = self.fn(waveforms, self.sampling_rate, **kwargs)
+        return self.per_head(self.fn(waveforms, self.sampling_rate, **kwargs))
+
+    def per_head(self, raw) -> dict[str, np.ndarray]:
+        """The function's output (an array or {head: array}) as {head: probabilities}."""
         if isinstance(raw, Mapping):
             per_head = {head.name: np.asarray(raw[head.name], dtype=np.float64) for head in self.heads}
         else:

@@ -1,7 +1,8 @@
 """Models named by Python code: ``path/to/file.py:name`` or ``package.module:name``.
 
 ``name`` is a :class:`Classifier` or a function (no arguments) that returns one, e.g. a
-:class:`CallableClassifier` wrapping an ONNX session. Importing the file runs its code: only
+:class:`CallableClassifier` wrapping an ONNX session, or a
+:class:`~.torch_module.TorchClassifier` wrapping a ``torch.nn.Module`` (gradients and the sanity check). Importing the file runs its code: only
 name files you trust.
 """
 
@@ -33,6 +34,9 @@ def load_code_model(spec: str) -> Classifier:
     if not hasattr(module, name):
         raise ModelLoadError(f"{target} has no '{name}'")
     value = getattr(module, name)
+    if any(cls.__module__ == "torch.nn.modules.module" and cls.__name__ == "Module" for cls in type(value).__mro__):
+        raise ModelLoadError(f"{spec}: '{name}' is a torch.nn.Module; give its class names: "
+                             f"{name} = TorchClassifier(module, labels=[...]) (from speechxai_core)")
     if not isinstance(value, Classifier) and callable(value) and not isinstance(value, type):
         try:
             value = value()

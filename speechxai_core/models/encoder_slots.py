@@ -211,6 +211,22 @@ class EncoderSlotsClassifier(Classifier):
             logits[rows] = self.logits([waveforms[i][: lengths[i]] for i in rows])
         return split_probabilities(logits, self.heads)
 
+    def members(self) -> list["EncoderSlotsClassifier"]:
+        """Each head of the ensemble on the shared encoder, as a classifier of its own."""
+        import copy
+
+        heads = self.model.heads
+        if not hasattr(heads, "members"):
+            return []
+        clones = []
+        for i, member in enumerate(heads.members):
+            clone = copy.copy(self)
+            clone.model = build_network(self.model.encoder, member, self.sampling_rate,
+                                        float(self.config["tail_seconds"])).eval()
+            clone.name = f"{self.name} (member {i + 1} of {len(heads.members)})"
+            clones.append(clone)
+        return clones
+
     def logits(self, items: list[np.ndarray]) -> np.ndarray:
         """Logits of clips that share one encoded window."""
         inputs = self.extractor(items, sampling_rate=self.sampling_rate)
