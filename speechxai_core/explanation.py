@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .align.base import split_approximated
+from .align.phones import Phone
 from .align.words import Word
 from .perturb.variants import PROPERTIES
 
@@ -109,6 +110,23 @@ class Explanation:
     paralinguistic_drops_std: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     warnings: list[Caveat] = field(default_factory=list)
     checks: dict = field(default_factory=dict)
+    #: frequency bands of the band methods: [{"low_hz", "high_hz"}], mel-spaced (see perturb/bands.py).
+    bands: list[dict] = field(default_factory=list)
+    #: {head: one score per band}: leave-one-out of each band removed from the whole clip.
+    band_scores: dict[str, list[float]] = field(default_factory=dict)
+    #: {head: [[score per band] per word]}: each band removed inside one word (None: word not scored).
+    word_band_scores: dict[str, list[list[float] | None]] = field(default_factory=dict)
+    #: phoneme segments inside the words, with the index of their word.
+    phonemes: list[Phone] = field(default_factory=list)
+    #: {head: one score per phoneme}: leave-one-out of each phoneme (None: its word is not scored).
+    phoneme_scores: dict[str, list[float | None]] = field(default_factory=dict)
+    #: {unit: {method: {head: scores}}} of methods over bands or phonemes other than leave-one-out
+    #: (``{"bands": {"shapley": …}}``).
+    unit_method_scores: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
+
+    def unit_scores(self, unit: str) -> dict[str, dict[str, list[float]]]:
+        """{method: {head: scores}} of the methods over ``unit`` other than leave-one-out (created empty)."""
+        return self.unit_method_scores.setdefault(unit, {})
 
     def warn(self, code: str, message: str) -> None:
         """Add a caveat once (the same code and message are not repeated)."""
@@ -155,6 +173,7 @@ class Explanation:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["words"] = [word.to_dict() for word in self.words]
+        data["phonemes"] = [phone.to_dict() for phone in self.phonemes]
         data["schema_version"] = SCHEMA_VERSION
         return data
 
@@ -186,6 +205,12 @@ class Explanation:
             paralinguistic_std=data.get("paralinguistic_std", {}),
             paralinguistic_drops_std=data.get("paralinguistic_drops_std", {}),
             checks=data.get("checks", {}),
+            bands=data.get("bands", []),
+            band_scores=data.get("band_scores", {}),
+            word_band_scores=data.get("word_band_scores", {}),
+            phonemes=[Phone.from_dict(p) for p in data.get("phonemes", [])],
+            phoneme_scores=data.get("phoneme_scores", {}),
+            unit_method_scores=data.get("unit_method_scores", {}),
         )
 
     @classmethod
@@ -222,6 +247,39 @@ class Explanation:
     def paralinguistic_csv(self) -> str:
         spread = [f"{head}:std" for head in self._paralinguistic_spread()]
         return _to_csv(self.paralinguistic_table(), ["property", *self.paralinguistic, *spread])
+
+    def band_table(self) -> list[dict]:
+        """One row per band: low_hz, high_hz, one leave-one-out column per head, then ``method:head``
+        columns (band Shapley values)."""
+        return [{"band": i, "low_hz": band["low_hz"], "high_hz": band["high_hz"]}
+                | {head: values[i] for head, values in self.band_scores.items()}
+                | {f"{method}:{head}": values[i] for method, table in self.unit_method_scores.get("bands", {}).items()
+                   for head, values in table.items()}
+                for i, band in enumerate(self.bands)]
+
+    def band_csv(self) -> str:
+        extra = [f"{method}:{head}" for method, table in self.unit_method_scores.get("bands", {}).items()
+                 for head in table]
+        return _to_csv(self.band_table(), ["band", "low_hz", "high_hz", *self.band_scores, *extra])
+
+    def word_band_csv(self) -> str:
+        """One row per scored word and band: the score per head of the band removed inside the word."""
+        heads = list(self.word_band_scores)
+        rows = [{"word_index": w, "word": word.word, "band": b, "low_hz": band["low_hz"], "high_hz": band["high_hz"]}
+                | {head: self.word_band_scores[head][w][b] for head in heads}
+                for w, word in enumerate(self.words) for b, band in enumerate(self.bands)
+                if heads and self.word_band_scores[heads[0]][w] is not None]
+        return _to_csv(rows, ["word_index", "word", "band", "low_hz", "high_hz", *heads])
+
+    def phoneme_table(self) -> list[dict]:
+        """One row per phoneme: phone, start, end, word index and word, one score column per head."""
+        return [{"phone": p.phone, "start": p.start, "end": p.end, "word_index": p.word_index,
+                 "word": self.words[p.word_index].word if p.word_index < len(self.words) else ""}
+                | {head: values[i] for head, values in self.phoneme_scores.items()}
+                for i, p in enumerate(self.phonemes)]
+
+    def phoneme_csv(self) -> str:
+        return _to_csv(self.phoneme_table(), ["phone", "start", "end", "word_index", "word", *self.phoneme_scores])
 
     def interaction_csv(self) -> str:
         """One row per pair of top words and head: the Shapley interaction index."""

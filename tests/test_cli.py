@@ -97,3 +97,22 @@ def test_explain_with_a_contrast_writes_it_with_its_head(tmp_path, tiny_multihea
     assert same.returncode == 2 and "is the explained class" in same.stderr
     wrong = _run(*base, "--contrast", "d=c4")
     assert wrong.returncode == 2 and "not a head" in wrong.stderr
+
+
+def test_explain_bands_and_phonemes_write_json_csv_and_tables(tmp_path, tiny_model_dir, clip_with_words):
+    audio, words = clip_with_words
+    out, table = tmp_path / "out.json", tmp_path / "words.csv"
+    result = _run("explain", str(audio), "--model", tiny_model_dir, "--words", str(words), "--methods",
+                  "bands,band_shapley,word_bands,phonemes", "--bands", "3", "--json", str(out), "--csv", str(table))
+    assert result.returncode == 0, result.stderr
+    assert "frequency bands" in result.stdout and "phonemes" in result.stdout and "word × band" in result.stdout
+    data = json.loads(out.read_text())
+    assert len(data["bands"]) == 3 and data["bands"][0] == {"low_hz": 0.0, "high_hz": data["bands"][1]["low_hz"]}
+    assert len(data["band_scores"]["class"]) == 3 and len(data["unit_method_scores"]["bands"]["shapley"]["class"]) == 3
+    assert [p["word_index"] for p in data["phonemes"]][0] == 0 and len(data["phoneme_scores"]["class"]) == len(
+        data["phonemes"])
+    assert len(data["word_band_scores"]["class"]) == 3 and len(data["word_band_scores"]["class"][0]) == 3
+    for suffix in ("bands", "word_bands", "phonemes"):
+        assert (tmp_path / f"words.{suffix}.csv").read_text().count("\n") > 3
+    bad = _run("explain", str(audio), "--model", tiny_model_dir, "--methods", "bands", "--bands", "0")
+    assert bad.returncode == 2 and "bands" in bad.stderr

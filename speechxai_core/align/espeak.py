@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -39,11 +39,13 @@ _Callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
 
 @dataclass
 class Synthesis:
-    """Speech made by eSpeak NG and the exact span of every word in it."""
+    """Speech made by eSpeak NG, the exact span of every word in it, and the start of every phoneme
+    (``phonemes``: (eSpeak mnemonic, start in seconds), pauses "_" included)."""
 
     samples: np.ndarray
     sr: int
     words: list[Word]
+    phonemes: list[tuple[str, float]] = field(default_factory=list)
 
 
 class _Espeak:
@@ -95,7 +97,9 @@ class _Espeak:
         self.lib.espeak_Synchronize()
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         audio = samples.astype(np.float32) / 32768.0
-        return Synthesis(audio, self.sr, _word_spans(text, self._events, len(samples), self.sr))
+        phonemes = [(ident.rstrip(b"\0").decode("ascii", "replace"), sample / self.sr)
+                    for kind, _, _, sample, ident in self._events if kind == _EVENT_PHONEME]
+        return Synthesis(audio, self.sr, _word_spans(text, self._events, len(samples), self.sr), phonemes)
 
 
 def _word_spans(text: str, events, total_samples: int, sr: int) -> list[Word]:

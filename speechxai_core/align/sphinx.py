@@ -110,6 +110,36 @@ class SphinxAligner(Aligner):
         self._added[key] = f"{' '.join(phones)} ({method})"
         return True
 
+    def pronunciation(self, key: str) -> list[str]:
+        """CMU phones of a normalised word (guessed and added when the dictionary lacks it)."""
+        with self._lock:
+            self._ensure_in_dictionary(key)
+            return (self.decoder.lookup_word(key) or "").split()
+
+    def phone_segments(self, samples: np.ndarray, text: str) -> list[tuple[str, float, float]] | None:
+        """(phone, start, end) seconds of every phone of ``text`` (normalised words, all in the
+        dictionary) in ``samples`` (16 kHz), silences left out; None when no path fits. Two passes:
+        word alignment, then PocketSphinx's sub-word (phone and state) alignment."""
+        data = _pcm16(samples)
+        with self._lock:
+            self.decoder.reinit_feat()
+            self.decoder.set_align_text(text)
+            self.decoder.start_utt()
+            self.decoder.process_raw(data, full_utt=True)
+            self.decoder.end_utt()
+            if self.decoder.hyp() is None:
+                return None
+            self.decoder.set_alignment()  # the second pass: no hypothesis to ask for (it crashes)
+            self.decoder.start_utt()
+            self.decoder.process_raw(data, full_utt=True)
+            self.decoder.end_utt()
+            alignment = self.decoder.get_alignment()
+            if alignment is None:
+                return None
+            return [(phone.name, phone.start * FRAME_S, (phone.start + phone.duration) * FRAME_S)
+                    for word in alignment if not word.name.startswith(("<", "[")) for phone in word
+                    if phone.name != "SIL"]
+
     def _decode(self, audio: Audio, text: str, name: str) -> tuple[list[tuple[float, float, float]], float]:
         """Word spans (s) and the slow-down factor that made the alignment possible.
 

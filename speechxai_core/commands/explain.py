@@ -13,7 +13,7 @@ def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
     parser.add_argument("--methods", default="loo,paraling",
                         help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
-                             "paraling")
+                             "paraling; bands, band_shapley, word_bands (frequency bands), phonemes")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--contrast", help="explain the target rather than this class: head=CLASS,... (one-head "
                                            "models: CLASS); scores become drops of p(target) − p(contrast)")
@@ -30,6 +30,8 @@ def add_method_options(parser) -> None:
                         help="Shapley: exact over all 2^n coalitions up to this many words, sampled above")
     parser.add_argument("--shapley-permutations", type=int, default=64, help="Shapley: permutations when sampled")
     parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
+    parser.add_argument("--bands", type=int, default=8,
+                        help="bands, band_shapley, word_bands: number of mel-spaced frequency bands (edges recorded)")
 
 
 def method_options(args):
@@ -38,7 +40,7 @@ def method_options(args):
 
     return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
                          shapley_exact_max_words=args.shapley_max_words,
-                         shapley_permutations=args.shapley_permutations, ig_steps=args.ig_steps)
+                         shapley_permutations=args.shapley_permutations, ig_steps=args.ig_steps, bands=args.bands)
 
 
 def register(commands) -> None:
@@ -69,7 +71,8 @@ def register(commands) -> None:
                     help="with --checks stability: comma-separated models (as --model) whose explanations "
                          "should agree with this one's")
     ex.add_argument("--json", dest="json_out", help="write the explanation as JSON here")
-    ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here")
+    ex.add_argument("--csv", dest="csv_out", help="write the word table as CSV here (band, word × band and "
+                                                  "phoneme tables beside it when those methods ran)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ex.set_defaults(run=run)
@@ -118,12 +121,14 @@ def _explain(args) -> int:
         result.to_json(args.json_out)
     if args.csv_out:
         Path(args.csv_out).write_text(result.word_csv(), encoding="utf-8")
-        if result.word_interactions:
-            path = Path(args.csv_out)
-            path.with_name(path.stem + ".interactions.csv").write_text(result.interaction_csv(), encoding="utf-8")
-        if result.checks:
-            path = Path(args.csv_out)
-            path.with_name(path.stem + ".checks.csv").write_text(result.checks_csv(), encoding="utf-8")
+        path = Path(args.csv_out)
+        for present, suffix, table in ((result.word_interactions, "interactions", result.interaction_csv),
+                                       (result.bands, "bands", result.band_csv),
+                                       (result.word_band_scores, "word_bands", result.word_band_csv),
+                                       (result.phonemes, "phonemes", result.phoneme_csv),
+                                       (result.checks, "checks", result.checks_csv)):
+            if present:
+                path.with_name(f"{path.stem}.{suffix}.csv").write_text(table(), encoding="utf-8")
     return 0
 
 

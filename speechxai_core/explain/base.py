@@ -18,8 +18,11 @@ from ..audio import Audio
 from ..errors import SpeechXAIError
 from ..explanation import Explanation
 from ..models import Classifier
+from ..align.phones import Phone
+from ..perturb.bands import Band
 from ..perturb.grids import ParalinguisticGrid
 from ..perturb.variants import Variant
+from .players import Players
 from .targets import Target
 
 Scores = dict[str, dict[str, np.ndarray]]  # variant id -> head -> probabilities
@@ -27,6 +30,9 @@ Scores = dict[str, dict[str, np.ndarray]]  # variant id -> head -> probabilities
 
 class MethodError(SpeechXAIError, ValueError):
     """A method that cannot run on this model or input, or bad method options."""
+
+
+MAX_BANDS = 64
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,8 @@ class MethodOptions:
     ``lime_alpha`` (ridge penalty). ``shapley_exact_max_words``: exact Shapley values up to this
     many words (2^n coalitions), else ``shapley_permutations`` sampled permutations;
     ``interaction_top``: words in the pairwise interaction matrix; ``interaction_samples``: sampled
-    coalitions per pair when Shapley values are sampled. ``ig_steps``: Integrated Gradients steps.
+    coalitions per pair when Shapley values are sampled. ``ig_steps``: Integrated Gradients steps. ``bands``: mel-spaced frequency bands of the band methods
+    (at most ``MAX_BANDS``).
     """
 
     repeats: int = 1
@@ -50,6 +57,7 @@ class MethodOptions:
     interaction_top: int = 5
     interaction_samples: int = 32
     ig_steps: int = 32
+    bands: int = 8
 
     def __post_init__(self) -> None:
         positive = {k: v for k, v in asdict(self).items() if k != "lime_alpha"}
@@ -58,6 +66,8 @@ class MethodOptions:
             raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
         if self.lime_samples < 2:
             raise MethodError("lime_samples must be at least 2")
+        if self.bands > MAX_BANDS:
+            raise MethodError(f"bands must be at most {MAX_BANDS}")
         if self.interaction_top < 2:
             raise MethodError("interaction_top must be at least 2 (pairs of words)")
 
@@ -100,11 +110,32 @@ class Context:
     clip: Audio | None = None
     words: list[Word] = field(default_factory=list)
     heard: tuple[int, ...] | None = None
+    bands: tuple[Band, ...] = ()
+    phonemes: tuple[Phone, ...] = ()
 
     @property
     def scored_words(self) -> list[int]:
         """Indices of the words to score: those the model hears."""
         return list(range(self.n_words)) if self.heard is None else list(self.heard)
+
+    def players(self, unit: str = "words") -> Players:
+        """The ``unit``'s players: the words, the phonemes or the frequency bands of this run."""
+        if unit == "words":
+            names = tuple(word.word for word in self.words) if self.words else tuple(map(str, range(self.n_words)))
+        elif unit == "bands":
+            names = tuple(f"{low:g}-{high:g} Hz" for low, high in self.bands)
+        else:
+            names = tuple(phone.phone for phone in self.phonemes)
+        return Players(unit, names)
+
+    def scored(self, unit: str = "words") -> list[int]:
+        """Indices of the ``unit``'s players to score: heard words, phonemes of heard words, every band."""
+        if unit == "words":
+            return self.scored_words
+        if unit == "phonemes":
+            heard = set(self.scored_words)
+            return [i for i, phone in enumerate(self.phonemes) if phone.word_index in heard]
+        return list(range(len(self.bands)))
 
     def drop(self, scores: Scores, variant: Variant, head: str) -> float:
         """How much ``variant`` lowers the head's target value: ``value(x) − value(x~)``."""
@@ -117,7 +148,8 @@ class Context:
 
 
 class Method(Protocol):
-    """``name`` is the registry key; ``word_level`` methods need word timings."""
+    """``name`` is the registry key; ``word_level`` methods give one score per word; methods need word
+    timings when they are word-level or set ``needs_words`` (phonemes, word × band)."""
 
     name: str
     word_level: bool

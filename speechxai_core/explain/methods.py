@@ -3,7 +3,9 @@
 Each method lives in its own module with its math in the docstring:
 ``loo`` (:mod:`.loo`), ``lime`` (:mod:`.lime`), ``shapley`` (:mod:`.shapley`),
 ``gradient``, ``gradient_x_input``, ``integrated_gradients`` (:mod:`.gradients`),
-``paraling`` (:mod:`.paralinguistic`).
+``paraling`` (:mod:`.paralinguistic`); over other players (:mod:`.players`): ``bands`` and
+``phonemes`` (leave-one-out, :mod:`.loo`), ``band_shapley`` (:mod:`.shapley`), ``word_bands``
+(:mod:`.word_bands`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from .base import Method, MethodError
 from .gradients import GRADIENT_METHODS, GradientMethod
 from .lime import Lime
-from .loo import WordLeaveOneOut
+from .loo import LeaveOneOut
 from .paralinguistic import Paralinguistic
 from .shapley import Shapley
+from .word_bands import WordBands
 
 METHODS: dict[str, Method] = {}
 
@@ -26,7 +29,8 @@ def register(method: Method) -> Method:
     return method
 
 
-for _method in (WordLeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic()):
+for _method in (LeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic(),
+                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes")):
     register(_method)
 
 WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)

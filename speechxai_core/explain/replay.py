@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..align.phones import shift_phones
 from ..audio import Audio, AudioSource, load_audio
 from ..explanation import Explanation
 from ..perturb.masking import MaskConfig
@@ -20,7 +21,9 @@ def renderer_for(explanation: Explanation, audio: AudioSource) -> Renderer:
     clip, _ = cut(recording, segment["start"], segment["end"]) if segment else (recording, None)
     settings = explanation.settings
     words = shift(explanation.words, -offset(segment))
-    return Renderer(clip, words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0))
+    bands = [(band["low_hz"], band["high_hz"]) for band in explanation.bands]
+    phonemes = [(p.start, p.end) for p in shift_phones(explanation.phonemes, -offset(segment))]
+    return Renderer(clip, words, MaskConfig(**settings.get("mask", {})), settings.get("seed", 0), bands, phonemes)
 
 
 def variant_audio(explanation: Explanation, audio: AudioSource | Audio, variant_id: str) -> np.ndarray:

@@ -18,9 +18,11 @@ from ..align.registry import align
 from ..align.windows import DEFAULT_WINDOW_S, window_words
 from ..align.words import Word, WordsError, check_words, read_words, words_from_records
 from ..align.fit import check_fit
+from ..align.phones import align_phones, shift_phones
 from ..audio import Audio, AudioError, AudioSource, load_audio
 from ..explanation import Explanation, HeadResult, VariantRecord
 from ..models import Classifier, heads_spec, load_model
+from ..perturb.bands import mel_bands
 from ..perturb.grids import ParalinguisticGrid, get_grid
 from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
@@ -132,25 +134,36 @@ def iter_explain(
         raise AudioError(f"{clip.name}: the segment is too long ({clip.duration:.1f} s; the limit is {max_duration:g} s)")
     chosen = get_methods(methods)
     word_list, aligner_settings = _words(
-        clip, words, transcript, needed=any(m.word_level for m in chosen),
+        clip, words, transcript, needed=any(getattr(m, "needs_words", m.word_level) for m in chosen),
         aligner=aligner, language=language, on_failure=on_align_failure, options=align_options or {},
         segment=segment, announce=announce,
     )
-    renderer = Renderer(clip, word_list, mask, seed)
+    bands = mel_bands(options.bands, clip.sr) if any(getattr(m, "unit", None) == "bands" for m in chosen) else []
+    phonemes, phone_settings = [], None
+    if any(getattr(m, "unit", None) == "phonemes" for m in chosen) and word_list:
+        announce("Aligning the phonemes inside the words…")
+        phonemes, phone_settings = align_phones(clip, word_list, language)
+    renderer = Renderer(clip, word_list, mask, seed, bands, [(p.start, p.end) for p in phonemes])
     original = engine.score_original(renderer)
     goal = build_targets(classifier.heads, original, parse_target_spec(targets, classifier.heads),
                          parse_target_spec(contrast, classifier.heads))
     heard_words = heard(word_list, classifier.max_duration)
     context = Context(len(word_list), goal, original, get_grid(grid), tuple(properties), options, seed,
-                      classifier, clip, word_list, tuple(heard_words))
+                      classifier, clip, word_list, tuple(heard_words), tuple(bands), tuple(phonemes))
     explanation = _skeleton(recording, classifier, shift(word_list, offset(segment)), original, goal, segment)
     explanation.clip_samples = recording.samples
+    explanation.bands = [{"low_hz": low, "high_hz": high} for low, high in bands]
+    explanation.phonemes = shift_phones(phonemes, offset(segment))
     explanation.variants = _records({"original": original}, classifier, goal)
     explanation.settings = {
         "methods": [m.name for m in chosen], "checks": list(wanted_checks), "mask": vars(mask).copy(), "grid": context.grid.to_dict(),
         "properties": list(properties), "seed": seed, "batch_size": engine.batch_size,
         "aligner": aligner_settings, "repeats": options.repeats, "method_options": vars(options).copy(),
     }
+    if phone_settings is not None:
+        explanation.settings["phonemes"] = phone_settings
+    if bands:
+        explanation.settings["bands"] = len(bands)
     contrasts = {head.name: head.contrast for head in explanation.heads if head.contrast is not None}
     if contrasts:
         explanation.settings["contrast"] = contrasts
@@ -318,8 +331,10 @@ def _records(batch: dict, classifier: Classifier, targets: dict[str, Target]) ->
 
 def _finish(explanation: Explanation) -> None:
     """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
-    rank = {"original": 0, "word": 1, "words": 2, "pitch": 3, "stretch": 4, "noise": 5, "reverb": 6}
-    explanation.variants.sort(key=lambda r: (rank[r.kind], r.word_index or 0, _word_set(r.id), r.level or 0.0, r.id))
+    rank = {"original": 0, "word": 1, "words": 2, "phone": 3, "phones": 4, "band": 5, "bands": 6, "word_band": 7,
+            "pitch": 8, "stretch": 9, "noise": 10, "reverb": 11}
+    explanation.variants.sort(key=lambda r: (rank.get(r.kind, len(rank)), r.word_index or 0, _word_set(r.id),
+                                             r.level or 0.0, _unit_index(r.id), r.id))
     methods = explanation.settings.get("methods", [])
     for table in ("method_scores", "method_details"):
         values = getattr(explanation, table)
@@ -333,6 +348,15 @@ def _finish(explanation: Explanation) -> None:
         sorted(explanation.paralinguistic_levels.items(), key=lambda item: order[item[0]])
     )
     explanation.complete = True
+
+
+def _unit_index(variant_id: str) -> tuple[int, ...]:
+    """The indices after the kind of a band or phoneme id (``band:3`` -> (3,)), () for other kinds."""
+    kind, _, rest = variant_id.partition(":")
+    if kind not in ("band", "bands", "phone", "phones", "word_band"):
+        return ()
+    parts = rest.replace(":", "+").split("+")
+    return (len(parts), *(int(part) for part in parts))
 
 
 def _word_set(variant_id: str) -> tuple[int, ...]:

@@ -1,8 +1,9 @@
-"""Shapley values of words and their pairwise interactions.
+"""Shapley values of words (or of frequency bands) and the words' pairwise interactions.
 
-The players are the ``n`` words; the value of a coalition ``S`` (the words kept) is
-``v(S) = p(k | x with every word outside S masked)`` (audio: the word-set variant of the
-complement), so ``v(N) = p(k | x)`` and ``v(∅) = p(k | all words masked)``.
+The players are the ``n`` words (``shapley``) or the ``n`` frequency bands (``band_shapley``: see
+:mod:`.players`); the value of a coalition ``S`` (the players kept) is
+``v(S) = p(k | x with every player outside S removed)`` (audio: the set variant of the
+complement, ``words:…`` or ``bands:…``), so ``v(N) = p(k | x)`` and ``v(∅) = p(k | all removed)``.
 
 - Exact (``n ≤ shapley_exact_max_words``, all ``2^n`` coalitions):
   ``φ_i = Σ_{S ⊆ N∖{i}} |S|!(n−|S|−1)!/n! · [v(S ∪ {i}) − v(S)]``.
@@ -17,7 +18,11 @@ Interactions (Shapley interaction index) of the ``interaction_top`` words with t
 ``Δ_ij(S) = v(S∪{i,j}) − v(S∪{i}) − v(S∪{j}) + v(S)``. Exact from the same coalitions; when
 sampled, ``S`` = the words before a merged player {i,j} in a random order of the ``n−1``
 players (which draws ``S`` with exactly those weights), ``interaction_samples`` per pair.
-``I_ij > 0``: the words matter more together than apart (e.g. "turn" + "off").
+``I_ij > 0``: the words matter more together than apart (e.g. "turn" + "off"). Interactions are
+computed for words only.
+
+References: Shapley (1953), "A value for n-person games"; Castro et al. (2009), sampling permutations;
+Grabisch & Roubens (1999), the Shapley interaction index.
 """
 
 from __future__ import annotations
@@ -29,14 +34,7 @@ import zlib
 import numpy as np
 
 from ..explanation import Explanation
-from ..perturb.variants import word_set_variant
 from .base import Context, Scores, Stage, finite
-
-
-def coalition_id(kept, n_words: int) -> str:
-    """Variant id of the clip with only ``kept`` words left unmasked."""
-    kept = set(kept)
-    return word_set_variant(i for i in range(n_words) if i not in kept).id
 
 
 def is_exact(n_words: int, max_exact: int) -> bool:
@@ -94,34 +92,43 @@ def top_words(phi: np.ndarray, count: int) -> list[int]:
 
 
 class Shapley:
-    name = "shapley"
-    word_level = True
+    """Shapley values over the players of ``unit`` (``words``: method ``shapley``; ``bands``:
+    ``band_shapley``)."""
+
+    def __init__(self, unit: str = "words"):
+        self.unit = unit
+        self.name = "shapley" if unit == "words" else f"{unit[:-1]}_shapley"
+        self.word_level = unit == "words"
+        self.needs_words = unit != "bands"
 
     def stages(self, context: Context) -> list[Stage]:
-        n = context.n_words
+        players = context.players(self.unit)
+        n = players.n
         if not n:
             return []
         if is_exact(n, context.options.shapley_exact_max_words):
             subsets = [frozenset(c) for size in range(n + 1) for c in itertools.combinations(range(n), size)]
-            return [Stage("shapley", [_variant(s, n) for s in subsets], {"subsets": subsets, "exact": True})]
-        rng = np.random.default_rng([int(context.seed), zlib.crc32(b"shapley")])
+            return [Stage(self.name, [players.coalition_variant(s) for s in subsets],
+                          {"subsets": subsets, "exact": True})]
+        rng = np.random.default_rng([int(context.seed), zlib.crc32(self.name.encode())])
         orders = [rng.permutation(n) for _ in range(context.options.shapley_permutations)]
         subsets = list(dict.fromkeys(frozenset(order[:m].tolist()) for order in orders for m in range(n + 1)))
-        return [Stage("shapley", [_variant(s, n) for s in subsets], {"subsets": subsets, "orders": orders,
-                                                                     "exact": False})]
+        return [Stage(self.name, [players.coalition_variant(s) for s in subsets],
+                      {"subsets": subsets, "orders": orders, "exact": False})]
 
     def planned(self, context: Context) -> int:
-        n = context.n_words
+        n = context.players(self.unit).n
         if not n:
             return 0
-        return min(2 ** n, planned_coalitions(n, context.options) + planned_interaction_coalitions(
-            n, len(context.targets), context.options))
+        interactions = planned_interaction_coalitions(n, len(context.targets), context.options) if self.word_level else 0
+        return min(2 ** n, planned_coalitions(n, context.options) + interactions)
 
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         if stage.name == "shapley_interactions":
             self._apply_sampled_interactions(context, stage, scores, explanation)
             return []
-        n, exact = context.n_words, stage.data["exact"]
+        players = context.players(self.unit)
+        n, exact = players.n, stage.data["exact"]
         options = context.options
         table, errors, gaps, interactions = {}, {}, {}, {}
         for head in context.targets:
@@ -135,21 +142,25 @@ class Shapley:
                     if len(contributions) > 1 else np.full(n, np.nan)
             table[head], errors[head] = phi.tolist(), [finite(v) for v in stderr]
             gaps[head] = float(phi.sum() - (value[frozenset(range(n))] - value[frozenset()]))
-            if exact and n >= 2:
+            if exact and n >= 2 and self.word_level:
                 words = top_words(phi, options.interaction_top)
                 interactions[head] = _block(context, words, exact_interactions(value, n, words), None, True)
-        explanation.method_scores["shapley"] = table
-        explanation.method_details["shapley"] = {
+        explanation.method_details[self.name] = {
             "exact": exact, "coalitions": len(stage.variants), "stderr": errors, "efficiency_gap": gaps,
             "permutations": None if exact else len(stage.data["orders"]),
         }
+        if not self.word_level:
+            explanation.unit_scores(self.unit)["shapley"] = table
+            return []
+        explanation.method_scores["shapley"] = table
         explanation.word_interactions = interactions
         if exact or n < 2:
             return []
         return [self._interaction_stage(context, table)]
 
     def _interaction_stage(self, context: Context, table: dict[str, list[float]]) -> Stage:
-        n, options = context.n_words, context.options
+        players, options = context.players(), context.options
+        n = players.n
         rng = np.random.default_rng([int(context.seed), zlib.crc32(b"shapley-interactions")])
         words = {head: top_words(np.asarray(phi), options.interaction_top) for head, phi in table.items()}
         pairs = sorted({pair for chosen in words.values() for pair in itertools.combinations(chosen, 2)})
@@ -163,27 +174,23 @@ class Shapley:
                 drawn.append(frozenset(others[m] for m in order[:cut]))
             samples[(i, j)] = drawn
         variants = list(dict.fromkeys(
-            _variant(s | extra, n) for (i, j), drawn in samples.items() for s in drawn
+            players.coalition_variant(s | extra) for (i, j), drawn in samples.items() for s in drawn
             for extra in (frozenset(), frozenset({i}), frozenset({j}), frozenset({i, j}))))
         return Stage("shapley_interactions", variants, {"words": words, "samples": samples})
 
     def _apply_sampled_interactions(self, context: Context, stage: Stage, scores: Scores,
                                     explanation: Explanation) -> None:
-        n = context.n_words
+        players = context.players()
         for head, words in stage.data["words"].items():
             matrix, stderr = np.zeros((len(words), len(words))), np.zeros((len(words), len(words)))
             for a, b in itertools.combinations(range(len(words)), 2):
                 i, j = words[a], words[b]
-                v = lambda s: context.probability(scores, coalition_id(s, n), head)  # noqa: E731
+                v = lambda s: context.probability(scores, players.coalition_variant(s).id, head)  # noqa: E731
                 deltas = np.array([v(s | {i, j}) - v(s | {i}) - v(s | {j}) + v(s) for s in stage.data["samples"][(i, j)]])
                 matrix[a, b] = matrix[b, a] = deltas.mean()
                 stderr[a, b] = stderr[b, a] = deltas.std(ddof=1) / math.sqrt(len(deltas)) if len(deltas) > 1 else np.nan
             explanation.word_interactions[head] = _block(context, words, matrix, stderr, False)
         explanation.method_details["shapley"]["interaction_samples"] = context.options.interaction_samples
-
-
-def _variant(kept: frozenset, n: int):
-    return word_set_variant(i for i in range(n) if i not in kept)
 
 
 def _permutation_contributions(value: dict[frozenset, float], orders: list[np.ndarray]) -> np.ndarray:

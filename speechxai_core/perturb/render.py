@@ -10,6 +10,7 @@ import numpy as np
 from ..audio import Audio
 from ..align.words import Word
 from . import transforms
+from .bands import Band, band_stop
 from .masking import MaskConfig, mask_spans, word_span
 from .variants import Variant, VariantError
 
@@ -20,13 +21,18 @@ def variant_rng(seed: int, variant_id: str) -> np.random.Generator:
 
 
 class Renderer:
-    """Renders variants of ``audio``; word variants mask ``words`` with ``mask``."""
+    """Renders variants of ``audio``; word variants mask ``words`` with ``mask``; band variants remove
+    ``bands`` ((low_hz, high_hz) pairs, see :mod:`.bands`); phoneme variants mask ``phonemes`` ((start,
+    end) seconds, no padding) with the mask's strategy."""
 
-    def __init__(self, audio: Audio, words: Sequence[Word] = (), mask: MaskConfig = MaskConfig(), seed: int = 0):
+    def __init__(self, audio: Audio, words: Sequence[Word] = (), mask: MaskConfig = MaskConfig(), seed: int = 0,
+                 bands: Sequence[Band] = (), phonemes: Sequence[tuple[float, float]] = ()):
         self.audio = audio
         self.words = list(words)
         self.mask = mask
         self.seed = seed
+        self.bands = [tuple(band) for band in bands]
+        self.phonemes = [tuple(span) for span in phonemes]
 
     def length(self, variant: Variant) -> int:
         n = len(self.audio.samples)
@@ -43,6 +49,30 @@ class Renderer:
         """The clip with the given words masked; ``tag`` seeds noise masks."""
         return mask_spans(self.audio.samples, self.spans(word_indices), self.mask, variant_rng(self.seed, tag))
 
+    def remove_bands(self, band_indices: Sequence[int]) -> np.ndarray:
+        """The whole clip with the given bands removed."""
+        for i in band_indices:
+            if not 0 <= i < len(self.bands):
+                raise VariantError(f"band index {i} out of range (the explanation has {len(self.bands)} bands)")
+        return band_stop(self.audio.samples, self.audio.sr, [self.bands[i] for i in band_indices])
+
+    def mask_phonemes(self, phone_indices: Sequence[int], tag: str) -> np.ndarray:
+        """The clip with the given phonemes masked (their own spans, no padding)."""
+        n, sr = len(self.audio.samples), self.audio.sr
+        for i in phone_indices:
+            if not 0 <= i < len(self.phonemes):
+                raise VariantError(f"phoneme index {i} out of range (the explanation has {len(self.phonemes)})")
+        spans = [(max(0, int(round(self.phonemes[i][0] * sr))), min(n, int(round(self.phonemes[i][1] * sr))))
+                 for i in phone_indices]
+        return mask_spans(self.audio.samples, spans, self.mask, variant_rng(self.seed, tag))
+
+    def word_band(self, word_index: int, band_index: int) -> np.ndarray:
+        """Band ``band_index`` removed inside word ``word_index`` only (the filtered clip spliced in)."""
+        (lo, hi), = self.spans([word_index])
+        out = self.audio.samples.astype(np.float32, copy=True)
+        out[lo:hi] = self.remove_bands([band_index])[lo:hi]
+        return out
+
     def room(self, draw: int) -> tuple[float, ...]:
         """Source and microphone positions (fractions of the room) of reverb draw ``draw``."""
         if draw == 0:
@@ -57,6 +87,16 @@ class Renderer:
             return self.mask_words([variant.word_index], variant.id)
         if variant.kind == "words":
             return self.mask_words(variant.word_indices, variant.id)
+        if variant.kind == "band":
+            return self.remove_bands([variant.unit_index])
+        if variant.kind == "bands":
+            return self.remove_bands(variant.unit_indices)
+        if variant.kind == "word_band":
+            return self.word_band(variant.word_index, variant.unit_index)
+        if variant.kind == "phone":
+            return self.mask_phonemes([variant.unit_index], variant.id)
+        if variant.kind == "phones":
+            return self.mask_phonemes(variant.unit_indices, variant.id)
         if variant.kind == "pitch":
             return transforms.pitch_shift(samples, sr, variant.level)
         if variant.kind == "stretch":

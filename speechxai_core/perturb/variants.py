@@ -3,7 +3,10 @@
 Ids are stable strings: ``original``, ``word:3`` (the 4th word masked),
 ``pitch:-2.5`` (semitones), ``stretch:0.85`` (duration factor, < 1 = shorter = faster),
 ``noise:10`` (SNR in dB), ``reverb:5`` (room length in metres),
-``words:0+2+5`` (a set of words masked together, indices ascending).
+``words:0+2+5`` (a set of words masked together, indices ascending),
+``band:2`` (the 3rd frequency band removed from the whole clip), ``bands:0+3`` (a set of bands),
+``word_band:1:2`` (band 2 removed inside word 1 only), ``phone:7`` (the 8th phoneme masked),
+``phones:1+4`` (a set of phonemes). Band and phoneme indices are ``unit_index`` / ``unit_indices``.
 A random property's independent draw ``d > 0`` is suffixed: ``noise:10@2`` (draw 0 has no suffix).
 """
 
@@ -33,6 +36,8 @@ class Variant:
     word_index: int | None = None
     word_indices: tuple[int, ...] | None = None
     draw: int = 0
+    unit_index: int | None = None
+    unit_indices: tuple[int, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -42,6 +47,12 @@ class Variant:
             return f"word:{self.word_index}"
         if self.kind == "words":
             return "words:" + "+".join(str(i) for i in self.word_indices)
+        if self.kind in UNIT_KINDS:
+            return f"{self.kind}:{self.unit_index}"
+        if self.kind in UNIT_SET_KINDS:
+            return f"{self.kind}:" + "+".join(str(i) for i in self.unit_indices)
+        if self.kind == "word_band":
+            return f"word_band:{self.word_index}:{self.unit_index}"
         return f"{self.kind}:{self.level:g}" + (f"@{self.draw}" if self.draw else "")
 
     @property
@@ -57,6 +68,8 @@ class Variant:
 
 
 ORIGINAL = Variant("original")
+UNIT_KINDS = ("band", "phone")  # one band / phoneme removed: its set kind is the plural
+UNIT_SET_KINDS = ("bands", "phones")
 
 
 def parse_variant_id(variant_id: str) -> Variant:
@@ -69,6 +82,13 @@ def parse_variant_id(variant_id: str) -> Variant:
             return Variant("word", word_index=int(value))
         if kind == "words" and value:
             return word_set_variant(int(part) for part in value.split("+"))
+        if kind in UNIT_KINDS and sep:
+            return Variant(kind, unit_index=_index(value))
+        if kind in UNIT_SET_KINDS and value:
+            return unit_set_variant(kind[:-1], (_index(part) for part in value.split("+")))
+        if kind == "word_band" and sep:
+            word, _, band = value.partition(":")
+            return Variant("word_band", word_index=_index(word), unit_index=_index(band))
         if kind in PARALINGUISTIC_KINDS and sep:
             level, at, draw = value.partition("@")
             if at and (kind not in RANDOM_KINDS or int(draw) < 1):
@@ -77,6 +97,19 @@ def parse_variant_id(variant_id: str) -> Variant:
     except ValueError:
         pass
     raise VariantError(f"unknown variant id '{variant_id}'")
+
+
+def _index(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def unit_set_variant(kind: str, indices) -> Variant:
+    """The clip with all of ``indices`` of ``kind`` (``band`` or ``phone``) removed at once; an empty
+    set is the original."""
+    ordered = tuple(sorted({int(i) for i in indices}))
+    return Variant(kind + "s", unit_indices=ordered) if ordered else ORIGINAL
 
 
 def word_variants(n_words: int) -> list[Variant]:

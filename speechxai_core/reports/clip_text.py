@@ -30,6 +30,7 @@ def format_explanation(explanation: Explanation) -> str:
         lines.append(_row(["", *block["words"]]))
         for word, row in zip(block["words"], block["matrix"]):
             lines.append(_row([word, *(number(v, signed=True) for v in row)]))
+    lines += _band_lines(explanation, heads) + _phoneme_lines(explanation, heads)
     if explanation.paralinguistic:
         spread = explanation.paralinguistic_std if explanation.settings.get("repeats", 1) > 1 else {}
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
@@ -55,6 +56,36 @@ def _trust(explanation: Explanation) -> list[str]:
     for method, head, lines in blocks:
         out += [f"  {method} / {head}:"] + [f"    {line}" for line in lines] if lines else []
     return out
+
+
+def _band_lines(explanation: Explanation, heads: list[str]) -> list[str]:
+    """The band table (leave-one-out, then Shapley values when computed) and the word × band grid."""
+    if not explanation.bands:
+        return []
+    lines = []
+    shapley = explanation.unit_method_scores.get("bands", {}).get("shapley", {})
+    for title, table in (("leave-one-out: drop when the band is removed", explanation.band_scores),
+                         ("Shapley value of the band", shapley)):
+        if table:
+            lines += ["", f"frequency bands  {title}", _row(["band (Hz)", *heads], width=13)]
+            lines += [_row([f"{b['low_hz']:g}-{b['high_hz']:g}", *(_score(table[h][i]) if h in table else "" for h in heads)],
+                           width=13) for i, b in enumerate(explanation.bands)]
+    for head, grid in explanation.word_band_scores.items():
+        lines += ["", f"word × band ({head}): drop when the band is removed inside the word",
+                  _row(["word", *(f"{b['low_hz']:g}" for b in explanation.bands)], width=8)]
+        lines += [_row([word.word, *(["not heard"] if row is None else [number(v, signed=True) for v in row])], width=8)
+                  for word, row in zip(explanation.words, grid)]
+    return lines
+
+
+def _phoneme_lines(explanation: Explanation, heads: list[str]) -> list[str]:
+    if not explanation.phoneme_scores:
+        return []
+    lines = ["", "phonemes  leave-one-out: drop when the phoneme is masked", _row(["word", "phone", "start", *heads])]
+    for i, phone in enumerate(explanation.phonemes):
+        lines.append(_row([explanation.words[phone.word_index].word, phone.phone, f"{phone.start:.3f}",
+                           *(_score(explanation.phoneme_scores[h][i]) for h in heads)]))
+    return lines
 
 
 def _score(value: float | None) -> str:

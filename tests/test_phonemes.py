@@ -1,0 +1,90 @@
+"""Phonemes: aligned inside each word's span, scored by leave-one-out, replayable."""
+
+import numpy as np
+import pytest
+
+from speechxai_core import CallableClassifier, Explanation, explain, variant_audio
+from speechxai_core.align.base import AlignmentError
+from speechxai_core.align.phones import align_phones
+from speechxai_core.align.words import Word
+
+from .align_fixtures import SR, spoken
+
+FRICATIVES = {"S", "Z", "SH", "ZH", "F", "V", "TH", "DH", "HH"}
+
+
+@pytest.fixture(scope="module")
+def sentence():
+    audio, truth = spoken("the cat sees a fish")
+    return audio, [Word(label, start, end) for label, start, end in truth]
+
+
+def hiss_listener():
+    """Known truth: p('hiss') grows with the energy above 4 kHz only."""
+
+    def fn(waveforms, sr):
+        spectrum = np.abs(np.fft.rfft(waveforms.astype(np.float64), axis=1)) ** 2
+        freqs = np.fft.rfftfreq(waveforms.shape[1], 1 / sr)
+        energy = spectrum[:, freqs > 4000].sum(axis=1) / waveforms.shape[1]
+        p = np.tanh(energy / 4.0)  # about 0.5 on the sentence: far from saturation
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["hiss", "calm"], SR, name="hiss")
+
+
+def test_phones_tile_each_given_word_span_with_dictionary_pronunciations(sentence):
+    audio, words = sentence
+    phones, settings = align_phones(audio, words)
+    assert settings["name"] == "pocketsphinx"
+    for index, word in enumerate(words):
+        own = [p for p in phones if p.word_index == index]
+        assert own and own[0].start == pytest.approx(word.start, abs=1e-6) and own[-1].end == pytest.approx(word.end, abs=1e-6)
+        assert all(a.end == b.start and a.end > a.start for a, b in zip(own, own[1:]))
+    fish = [p.phone for p in phones if words[p.word_index].word == "fish"]
+    assert fish == ["F", "IH", "SH"]
+    # the aligner's boundaries, not an equal split: the phones of a word differ in length
+    lengths = [p.end - p.start for p in phones if words[p.word_index].word == "sees"]
+    assert max(lengths) - min(lengths) > 0.02 and "sees" not in settings["equal_split"]
+
+
+def test_a_model_listening_to_hiss_above_4_khz_puts_a_fricative_first(sentence):
+    audio, words = sentence
+    result = explain(audio, hiss_listener(), words=words, methods="phonemes", targets="hiss")
+    scores = np.array(result.phoneme_scores["class"], dtype=float)
+    top = result.phonemes[int(np.argmax(scores))]
+    assert top.phone in FRICATIVES and scores.max() > 0.05
+    fricative = np.array([p.phone in FRICATIVES for p in result.phonemes])
+    assert scores[fricative].sum() > 1.5 * scores[~fricative].sum()
+    for p, word in ((p, result.words[p.word_index]) for p in result.phonemes):
+        assert word.start - 1e-9 <= p.start < p.end <= word.end + 1e-9
+    again = Explanation.from_json(result.to_json())
+    assert again.phonemes == result.phonemes and again.phoneme_scores == result.phoneme_scores
+    assert result.to_dict()["phonemes"][0].keys() == {"phone", "start", "end", "word_index"}
+    rows = result.phoneme_csv().splitlines()
+    assert rows[0] == "phone,start,end,word_index,word,class" and len(rows) == 1 + len(result.phonemes)
+
+
+def test_phoneme_variants_replay_what_was_scored(sentence):
+    audio, words = sentence
+    result = explain(audio, hiss_listener(), words=words, methods="phonemes", targets="hiss")
+    i = next(k for k, p in enumerate(result.phonemes) if p.phone == "SH")
+    phone = result.phonemes[i]
+    played = variant_audio(result, audio, f"phone:{i}")
+    lo, hi = int(round(phone.start * SR)), int(round(phone.end * SR))
+    assert np.all(played[lo:hi] == 0) and np.array_equal(played[:lo], audio.samples[:lo])
+    assert np.array_equal(played[hi:], audio.samples[hi:])
+    record = result.variant(f"phone:{i}")
+    assert result.heads[0].value - record.probabilities["class"] == pytest.approx(result.phoneme_scores["class"][i])
+
+
+def test_phonemes_follow_the_aligned_words_when_no_timings_are_given(sentence):
+    audio, _ = sentence
+    result = explain(audio, hiss_listener(), transcript="the cat sees a fish", methods="phonemes")
+    assert result.settings["aligner"]["name"] == "pocketsphinx" and len(result.phonemes) >= 10
+    assert {p.word_index for p in result.phonemes} == set(range(len(result.words)))
+
+
+def test_phonemes_of_another_language_are_refused(sentence):
+    audio, words = sentence
+    with pytest.raises(AlignmentError, match="English only"):
+        align_phones(audio, words, language="it")
