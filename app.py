@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Iterator
@@ -296,15 +297,22 @@ def result_views(current: Session, method: str | None = None) -> dict:
     }
 
 
-def stored_clip_views(folder: str, index: int) -> dict:
-    """Every view of clip ``index`` of a dataset results folder, from its stored explanation."""
+def stored_clip_views(folder: str, index: int, workspace: Workspace | None = None,
+                      session: str | None = None) -> dict:
+    """Every view of clip ``index`` of a dataset results folder, from its stored explanation; its downloads
+    are written to ``session``'s workspace folder (none without a workspace)."""
     current = Session(*open_record(folder, index))
     explanation = current.explanation
+    downloads = None
+    if workspace is not None:
+        run = workspace.new_folder(session)
+        downloads = write_downloads(explanation, current.clip.samples, run)
+        workspace.prune(keep=run)
     return result_views(current) | {
         "status": status_html(f"{explanation.audio['name']}: the explanation stored in the results folder "
                               "(not computed again)."),
         "results": gr.update(visible=True), "player": current.play("original"), "caption": current.caption("original"),
-        "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": None,
+        "picker": gr.update(choices=variant_choices(explanation), value="original"), "downloads": downloads,
     }
 
 
@@ -342,6 +350,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     limits = limits or Limits.from_env()
     default_model = default_model or os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo")
     workspace = workspace or Workspace(limits.file_max_age_s, limits.workspace_max_mb)
+    gr.set_static_paths([workspace.root])  # downloads are served from the workspace, not copied
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
@@ -492,12 +501,13 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         api_button.click(explain_api, inputs, api_result, api_name="explain")
         demo.unload(end_session)
 
-        def open_stored_clip(folder: str, event: gr.SelectData):
-            """Event: a row of the Dataset tab's clip list opens that clip here."""
+        def open_stored_clip(folder: str, event: gr.SelectData, page: gr.Request):
+            """Event: a row of the Dataset tab's clip list opens that clip here (a failure: the status says why)."""
             try:
-                views = stored_clip_views(folder, event.index[0])
+                views = stored_clip_views(folder, event.index[0], workspace, page.session_hash)
             except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
-                raise gr.Error(user_message(exc, "open a stored clip"), print_exception=False) from None
+                views = {"status": status_html(user_message(exc, "open a stored clip"), "error"),
+                         "results": gr.update(visible=False)}
             components = dict(zip(OUTPUTS, outputs))
             return {components[name]: value for name, value in views.items()}
 
@@ -508,12 +518,24 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
 def open_results(folder: str) -> tuple:
     """Event: summarise an explain-dataset results folder (outputs: see ``DatasetView.outputs``,
-    then the folder, for opening its clips)."""
+    then the folder, for opening its clips). Its report is served from where it lies (a local run opens
+    a folder anywhere); a failure empties the views and the status says why."""
     try:
         view = load_summary(allowed_results_folder(folder))
     except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
-        raise gr.Error(user_message(exc, "open results folder"), print_exception=False) from None
+        return dataset_failure(user_message(exc, "open results folder"))
+    gr.set_static_paths([view.report])  # this one file, not the folder
     return (*view.outputs(), str(view.folder))
+
+
+def dataset_failure(message: str) -> tuple:
+    """The Dataset tab's outputs after a failure: the message in the status, every view empty."""
+    return (f"**Not done:** {markdown_text(message)}", *([None] * 9), "")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` shown literally in Markdown (its markup characters escaped)."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~-])", r"\\\1", text)
 
 
 def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Workspace, session: str | None,
@@ -526,7 +548,7 @@ def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Wo
         spec = ModelSpec(allowed_model(model), heads or None, hosted=is_hosted())
         view = run_small_dataset(files or [], spec, workspace.new_folder(session), progress=report)
     except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
-        raise gr.Error(user_message(exc, "explain clips"), print_exception=False) from None
+        return dataset_failure(user_message(exc, "explain clips"))
     return (*view.outputs(), str(view.folder))
 
 
@@ -572,6 +594,13 @@ def launch_options(limits: Limits | None = None) -> dict:
             "theme": gr.themes.Soft()}
 
 
+def count_gradio_files(workspace: Workspace, cache: PrivateCache, demo: gr.Blocks) -> None:
+    """Gradio's files (uploads, player clips) count against the workspace's cap and age with it."""
+    workspace.count_also(cache.folder, lambda: kept_files(demo))
+    workspace.prune_every(max(1.0, min(workspace.max_age_s / 2, 600.0)),
+                          lambda: cache.prune(workspace.max_age_s, kept_files(demo)))
+
+
 def main() -> None:
     """Serve until SIGINT or SIGTERM, then remove every file the app wrote."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -580,8 +609,7 @@ def main() -> None:
     cache = PrivateCache.create()
     workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
     demo = build_app(limits, workspace=workspace)
-    workspace.prune_every(max(1.0, min(limits.file_max_age_s / 2, 600.0)),
-                          lambda: cache.prune(limits.file_max_age_s, kept_files(demo)))
+    count_gradio_files(workspace, cache, demo)
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
     try:
         demo.launch(server_name=server_name(),

@@ -2,7 +2,9 @@
 
 Everything lives under one private root in the temporary directory (``$TMPDIR``). A session's folder
 is removed when the session ends (:meth:`Workspace.drop_session`), a run folder once it is older
-than ``max_age_s``, and the oldest run folders whenever the whole workspace is over ``max_mb``;
+than ``max_age_s``, and the oldest run folders whenever the whole workspace is over ``max_mb``.
+The web framework's own files (uploads, player clips; :meth:`Workspace.count_also`) count against
+the same ``max_mb``: when the old runs are not enough, the oldest of them go too;
 :meth:`Workspace.cleanup` removes the root (at exit, and on SIGTERM/SIGINT through ``app.main``).
 """
 
@@ -30,7 +32,13 @@ class Workspace:
         self.max_mb = max_mb
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._also: list[tuple[Path, Callable[[], set[str]]]] = []
         atexit.register(self.cleanup)
+
+    def count_also(self, folder: str | Path, kept: Callable[[], set[str]] = set) -> None:
+        """Count the files in ``folder`` (another part of the app's files) against ``max_mb``; when over it,
+        its oldest files go after the runs, except those ``kept()`` names."""
+        self._also.append((Path(folder), kept))
 
     def new_folder(self, session: str | None = None) -> Path:
         """A new empty run folder in ``session``'s folder (pruning old and excess runs first)."""
@@ -52,7 +60,9 @@ class Workspace:
         return sorted(folders, key=_mtime)
 
     def size_mb(self) -> float:
-        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file()) / 1e6
+        """Megabytes of every file counted: the workspace's and those of :meth:`count_also` folders."""
+        folders = [self.root, *(folder for folder, _ in self._also)]
+        return sum(_size(f) for folder in folders if folder.is_dir() for f in folder.rglob("*") if f.is_file()) / 1e6
 
     def prune(self, now: float | None = None, keep: Path | None = None) -> None:
         """Remove run folders older than ``max_age_s``, then the oldest while over ``max_mb`` (never ``keep``)."""
@@ -66,14 +76,28 @@ class Workspace:
                     shutil.rmtree(run, ignore_errors=True)
                 else:
                     runs.append(run)
-            sizes = {run: sum(f.stat().st_size for f in run.rglob("*") if f.is_file()) for run in runs}
-            total = sum(sizes.values())
-            for run in runs:
+            sizes = {run: sum(_size(f) for f in run.rglob("*") if f.is_file()) for run in runs}
+            kept_total, others = 0, {}
+            for folder, kept in self._also:
+                names = kept()
+                for path in (folder.rglob("*") if folder.is_dir() else ()):
+                    if path.is_file():
+                        if str(path) in names:
+                            kept_total += _size(path)
+                        else:
+                            others[path] = _size(path)
+            total = kept_total + sum(sizes.values()) + sum(others.values())
+            for item in [*runs, *sorted(others, key=_mtime)]:  # runs first: an upload may still be in use
                 if total <= self.max_mb * 1e6:
                     break
-                if run != keep:
-                    shutil.rmtree(run, ignore_errors=True)
-                    total -= sizes[run]
+                if item == keep:
+                    continue
+                if item in sizes:
+                    shutil.rmtree(item, ignore_errors=True)
+                    total -= sizes[item]
+                else:
+                    item.unlink(missing_ok=True)
+                    total -= others[item]
             for session in self.root.iterdir():
                 if session.is_dir() and not any(session.iterdir()) and now - _mtime(session) > self.max_age_s:
                     session.rmdir()
@@ -97,6 +121,13 @@ def _folder_name(session: str | None) -> str:
     """A safe folder name for a session id (Gradio's session hashes are short random strings)."""
     name = re.sub(r"[^A-Za-z0-9_-]", "", session or "")[:64]
     return f"session-{name}" if name else SHARED
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _mtime(path: Path) -> float:

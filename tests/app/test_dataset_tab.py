@@ -78,8 +78,9 @@ def test_open_results_event_shows_the_summary(results_folder, monkeypatch):
         assert set(trace.y) == set(words[words["class"] == trace.name]["word"])
     assert [bar.x for bar in paraling_figure.data][0] == ("Pitch raised", "White noise")
     assert os.path.isfile(report)
-    with pytest.raises(gr.Error, match="no such folder"):
-        open_results(str(results_folder / "nope"))
+    failed = open_results(str(results_folder / "nope"))  # the status says why; every view is emptied
+    assert failed[0].startswith("**Not done:**") and "no such folder" in failed[0]
+    assert failed[1:-1] == (None,) * 9 and failed[-1] == ""
 
 
 def test_a_listed_clip_opens_with_its_stored_explanation(results_folder):
@@ -160,4 +161,44 @@ def test_dataset_tab_in_the_browser(results_folder, app_url, artifacts, tmp_path
         page.click("#transcript-view [data-variant='word:2']")
         page.wait_for_selector("#caption [data-playing='word:2']", timeout=20_000)
         page.screenshot(path=str(artifacts / "app_dataset_clip_opened.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture()
+def folder_in_home(results_folder):
+    """A copy of the results in the home folder: outside the app's folder and the temporary folder."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    home = Path(tempfile.mkdtemp(prefix="speechxai-test-runs-", dir=Path.home()))
+    shutil.copytree(results_folder, home / "a")
+    yield home / "a"
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.browser
+def test_a_local_results_folder_anywhere_opens_with_its_report(folder_in_home, app_url, artifacts, tmp_path):
+    from tests.app.browser import playwright_api
+
+    with playwright_api.sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile")
+        page = context.pages[0]
+        page.goto(app_url)
+        page.get_by_role("tab", name="Dataset").click()
+        field = page.locator("#results-folder textarea, #results-folder input").first
+        field.fill(str(folder_in_home))
+        page.click("#open-results")
+        page.wait_for_function("document.querySelector('#dataset-status').innerText.includes('3 explained')",
+                               timeout=60_000)
+        href = page.get_attribute("#dataset-report a", "href")
+        assert "Top words per class" in page.request.get(href).text()
+        assert page.locator("#tab-dataset .error").count() == 0
+        field.fill(str(folder_in_home / "missing"))
+        page.click("#open-results")
+        page.wait_for_function("document.querySelector('#dataset-status').innerText.includes('Not done')",
+                               timeout=30_000)
+        assert "no such folder" in page.inner_text("#dataset-status")
+        assert page.get_by_text("Error", exact=True).count() == 0  # no empty error badges
+        page.screenshot(path=str(artifacts / "app_dataset_missing_folder.png"), full_page=True)
         context.close()

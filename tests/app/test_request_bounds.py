@@ -67,12 +67,13 @@ def test_server_paths_left_in_a_text_become_their_last_part(tmp_path):
     ("heads", "a:1," * 2000, "the heads spec is 8,000 characters long"),
     ("model", "m" * 5000, "the model name is 5,000 characters long"),
 ])
-def test_absurd_text_is_refused_at_once_with_a_short_message(clip_files, model_dir, field, value, words, caplog):
+def test_absurd_text_is_refused_at_once_with_a_short_message(clip_files, model_dir, field, value, words, caplog,
+                                                             tmp_path):
     request = ExplainRequest(clip_files["wav"], model=model_dir, heads=HEADS, properties=[])
     setattr(request, field, value)
     started = time.perf_counter()
     with caplog.at_level(logging.WARNING, "speechxai.app"):
-        views = list(app.run_views(request, Limits(max_duration_s=60), app.Workspace()))
+        views = list(app.run_views(request, Limits(max_duration_s=60), app.Workspace(root=tmp_path / "ws")))
     assert time.perf_counter() - started < 1.0  # refused before the model or the clip is touched
     message = views[-1]["error"]
     assert message.startswith(words) and len(message) < 200, message
