@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 
-import gradio as gr
 import numpy as np
 import pytest
 

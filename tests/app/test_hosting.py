@@ -7,7 +7,6 @@ import html
 import logging
 import re
 
-import gradio as gr
 import pytest
 
 import app
@@ -118,12 +117,9 @@ def test_hosted_page_messages_do_not_tell_which_paths_exist(monkeypatch, clip_fi
     assert statuses[0] == statuses[1] and "not available on this server" in statuses[0]
     errors = []
     for folder in ["/etc", "/etc/passwd", "/no/such/folder"]:
-        with pytest.raises(gr.Error) as caught:
-            app.open_results(folder)
-        errors.append(caught.value.message.replace(folder, "PATH"))
+        errors.append(app.open_results(folder)[0].replace(folder, "PATH"))
     assert len(set(errors)) == 1 and "no results folder" in errors[0]
-    with pytest.raises(gr.Error, match="not available on this server"):
-        app.explain_clips([clip_files["wav"]], "/etc", HEADS, workspace, "s1")
+    assert "not available on this server" in app.explain_clips([clip_files["wav"]], "/etc", HEADS, workspace, "s1")[0]
 
 
 def test_local_page_opens_any_model_folder(monkeypatch, clip_files, model_dir, tmp_path):
