@@ -8,6 +8,8 @@ import pytest
 
 from speechxai_core import CallableClassifier, Explanation, explain, load_model, variant_audio
 from speechxai_core.explain import METHODS, MethodError
+from speechxai_core.explain.base import SHAPLEY_APPROXIMATORS
+from speechxai_core.explain.coalition_game import draw, estimate
 from speechxai_core.explain.lime import weighted_ridge
 
 from .conftest import SR, harmonic_tone
@@ -168,23 +170,120 @@ def test_shapley_finds_words_that_matter_only_together():
     assert "word_interactions" in Explanation.from_json(result.to_json()).to_dict()
 
 
-def test_sampled_shapley_is_efficient_close_to_exact_and_seeded():
-    model = together_model()
-    samples = clip()
-    options = {"shapley_exact_max_words": 3, "shapley_permutations": 120, "interaction_top": 3,
-               "interaction_samples": 40}
-    result = explain((samples, SR), model, words=WORDS, methods="shapley", method_options=options, seed=2)
+TWELVE = [{"word": f"w{i}", "start": 0.1 + 0.25 * i, "end": 0.3 + 0.25 * i} for i in range(12)]
+ALONE = np.array([0.8, -0.3, 0.5, 0.1, 0.0, 0.6, -0.2, 0.3, 0.05, 0.4, -0.1, 0.2])
+
+
+def twelve_logit(z):
+    """Twelve words: main effects, a strong positive pair (0, 3), a negative pair (5, 7), a triple."""
+    return -1.5 + z @ ALONE + 2.5 * z[:, 0] * z[:, 3] - 1.5 * z[:, 5] * z[:, 7] + z[:, 2] * z[:, 9] * z[:, 11]
+
+
+def twelve_model():
+    def fn(waveforms, sr):
+        p = 1 / (1 + np.exp(-twelve_logit(present(waveforms, sr, TWELVE))))
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["on", "off"], SR, name="twelve")
+
+
+def twelve_exact():
+    """Exact Shapley values and SII of the twelve-word game, from the coalitions' values directly
+    (the model is a function of which words are present)."""
+    n = 12
+    z = (np.arange(2 ** n)[:, None] >> np.arange(n)) & 1
+    v = 1 / (1 + np.exp(-twelve_logit(z.astype(float))))
+    sizes = z.sum(axis=1)
+    phi = np.zeros(n)
+    for i in range(n):
+        rows = np.flatnonzero(z[:, i] == 0)
+        weights = np.array([math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in sizes[rows]])
+        phi[i] = weights @ (v[rows + (1 << i)] - v[rows])
+
+    def sii(i, j):
+        rows = np.flatnonzero((z[:, i] == 0) & (z[:, j] == 0))
+        weights = np.array([math.factorial(s) * math.factorial(n - s - 2) / math.factorial(n - 1) for s in sizes[rows]])
+        return weights @ (v[rows + (1 << i) + (1 << j)] - v[rows + (1 << i)] - v[rows + (1 << j)] + v[rows])
+
+    return v, phi, sii
+
+
+def twelve_clip():
+    return harmonic_tone(seconds=3.3)
+
+
+def test_estimated_shapley_keeps_the_budget_is_efficient_close_to_exact_and_seeded():
+    model, samples = twelve_model(), twelve_clip()
+    result = explain((samples, SR), model, words=TWELVE, methods="shapley", targets="on", seed=3)
     details = result.method_details["shapley"]
-    assert not details["exact"] and details["permutations"] == 120
-    values = brute_force_values(lambda x: model.predict(x[None], np.array([len(x)]))["class"][0, 0], samples, WORDS, 5)
-    exact = permutation_shapley(values, 5)
+    assert not details["exact"] and details["budget"] == 400 and details["approximator"] == "KernelSHAPIQ"
+    assert details["index"] == "SII" and details["max_order"] == 2
+    scored = [r for r in result.variants if r.kind in ("words", "original")]
+    assert len(scored) == details["coalitions"] <= 400  # every coalition counted, none beyond the budget
+    v, exact, sii = twelve_exact()
     phi, stderr = np.array(result.method_scores["shapley"]["class"]), np.array(details["stderr"]["class"])
-    assert abs(phi.sum() - (values[frozenset(range(5))] - values[frozenset()])) < 1e-4
-    assert np.all(stderr > 0) and np.all(np.abs(phi - exact) < 4 * stderr + 1e-9)
+    assert abs(phi.sum() - (v[-1] - v[0])) < 1e-6 and abs(details["efficiency_gap"]["class"]) < 1e-6
+    assert details["baseline"]["class"] == pytest.approx(v[0], abs=1e-9)
+    assert np.abs(phi - exact).max() < 0.03
+    assert np.all(stderr > 0) and np.mean(np.abs(phi - exact) < 3 * stderr) >= 0.75  # the errors are of that size
     block = result.word_interactions["class"]
-    assert not block["exact"] and block["stderr"][0][1] is not None and len(block["indices"]) == 3
-    again = explain((samples, SR), model, words=WORDS, methods="shapley", method_options=options, seed=2)
+    matrix = np.array(block["matrix"])
+    a, b = block["indices"].index(0), block["indices"].index(3)
+    assert matrix[a, b] == matrix.max() == pytest.approx(sii(0, 3), abs=0.06)  # the strong pair, found and sized
+    assert not block["exact"] and block["stderr"][a][b] > 0
+    again = explain((samples, SR), model, words=TWELVE, methods="shapley", targets="on", seed=3)
     assert again.method_scores == result.method_scores and again.word_interactions == result.word_interactions
+    other = explain((samples, SR), model, words=TWELVE, methods="shapley", targets="on", seed=4)
+    assert other.method_scores != result.method_scores
+    assert "shapley_uncertain" not in result.warning_codes()
+
+
+def test_a_budget_that_holds_every_coalition_is_exact_and_a_tight_one_asks_for_more():
+    model, samples = together_model(), clip()
+    exact = explain((samples, SR), model, words=WORDS, methods="shapley", method_options={"shapley_budget": 32})
+    estimated = explain((samples, SR), model, words=WORDS, methods="shapley", method_options={"shapley_budget": 31})
+    assert exact.method_details["shapley"]["exact"] and exact.method_details["shapley"]["coalitions"] == 32
+    assert not estimated.method_details["shapley"]["exact"]
+    assert estimated.method_details["shapley"]["coalitions"] <= 31
+    tight = explain((twelve_clip(), SR), twelve_model(), words=TWELVE, methods="shapley", targets="on",
+                    method_options={"shapley_budget": 40})
+    assert "shapley_uncertain" in tight.warning_codes()
+    assert any("increase the budget" in w.message for w in tight.warnings)
+
+
+def test_bad_shapley_settings_get_clear_errors():
+    model, samples = twelve_model(), twelve_clip()
+    with pytest.raises(MethodError, match="shapley_budget 20 is too small for 12 words: at least 28"):
+        explain((samples, SR), model, words=TWELVE, methods="shapley", method_options={"shapley_budget": 20})
+    with pytest.raises(MethodError, match="unknown shapley_approximator 'KernelSHAP': choose from KernelSHAPIQ"):
+        explain((samples, SR), model, words=TWELVE, methods="shapley",
+                method_options={"shapley_approximator": "KernelSHAP"})
+    with pytest.raises(MethodError, match="unknown method option.*shapley_permutations: valid are .*shapley_budget"):
+        explain((samples, SR), model, words=TWELVE, methods="shapley", method_options={"shapley_permutations": 64})
+
+
+@pytest.mark.parametrize("name", SHAPLEY_APPROXIMATORS)
+def test_every_approximator_stays_within_its_budget_and_replays_its_draw(name):
+    """shapiq's own contract test, on our game: the distinct coalitions evaluated never exceed
+    the budget, and the estimate asks for nothing that was not drawn."""
+    n, budget = 9, 120
+    weights = np.linspace(-0.4, 0.6, n)
+
+    def value_of(ids):
+        kept = np.array([[(m >> i) & 1 for i in range(n)] for m in ids], dtype=float)
+        return 1 / (1 + np.exp(-(kept @ weights + kept[:, 0] * kept[:, 1])))
+
+    class Coalition:
+        def __init__(self, kept):
+            self.id = int(sum(1 << int(i) for i in kept))
+
+    plan = draw(n, budget, name, 0, Coalition)
+    assert len(plan.variants) <= budget and plan.levels[0] <= budget
+    result = estimate(plan, n, Coalition, value_of)
+    assert result["evaluated"] <= budget and result["phi"].shape == (n,) and result["sii"].shape == (n, n)
+    short = type(plan)(plan.approximator, plan.levels, plan.seed, plan.variants[:-5])
+    with pytest.raises(RuntimeError, match="had not drawn"):
+        estimate(short, n, Coalition, value_of)
 
 
 def test_a_method_over_the_time_limit_is_skipped_and_announced():

@@ -26,9 +26,10 @@ def add_method_options(parser) -> None:
     parser.add_argument("--repeats", type=int, default=1,
                         help="independent draws of the random properties (noise, room); mean ± std per level")
     parser.add_argument("--lime-samples", type=int, default=1000, help="LIME: word subsets sampled")
-    parser.add_argument("--shapley-max-words", type=int, default=10,
-                        help="Shapley: exact over all 2^n coalitions up to this many words, sampled above")
-    parser.add_argument("--shapley-permutations", type=int, default=64, help="Shapley: permutations when sampled")
+    parser.add_argument("--shapley-budget", type=int, default=400,
+                        help="Shapley: coalitions for values and interactions together (exact when 2^n fits)")
+    parser.add_argument("--shapley-approximator", default="KernelSHAPIQ",
+                        help="Shapley: shapiq approximator of the interaction index when estimated")
     parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
     parser.add_argument("--bands", type=int, default=8,
                         help="bands, band_shapley, word_bands: number of mel-spaced frequency bands (edges recorded)")
@@ -39,8 +40,8 @@ def method_options(args):
     from ..explain import MethodOptions
 
     return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
-                         shapley_exact_max_words=args.shapley_max_words,
-                         shapley_permutations=args.shapley_permutations, ig_steps=args.ig_steps, bands=args.bands)
+                         shapley_budget=args.shapley_budget, shapley_approximator=args.shapley_approximator,
+                         ig_steps=args.ig_steps, bands=args.bands)
 
 
 def register(commands) -> None:

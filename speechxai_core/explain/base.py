@@ -8,7 +8,7 @@ scored, ``apply`` writes results into the :class:`Explanation` and may return fo
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Protocol
 
 import numpy as np
@@ -26,6 +26,8 @@ from .players import Players
 from .targets import Target
 
 Scores = dict[str, dict[str, np.ndarray]]  # variant id -> head -> probabilities
+#: ``shapiq`` approximators of the Shapley interaction index the ``shapley`` method can use.
+SHAPLEY_APPROXIMATORS = ("KernelSHAPIQ", "InconsistentKernelSHAPIQ", "SVARMIQ", "PermutationSamplingSII", "SHAPIQ")
 
 
 class MethodError(SpeechXAIError, ValueError):
@@ -41,26 +43,26 @@ class MethodOptions:
 
     ``repeats``: independent draws of the random paralinguistic properties (noise, reverb room).
     ``lime_samples``, ``lime_kernel_width`` (σ of the kernel on the fraction of words removed),
-    ``lime_alpha`` (ridge penalty). ``shapley_exact_max_words``: exact Shapley values up to this
-    many words (2^n coalitions), else ``shapley_permutations`` sampled permutations;
-    ``interaction_top``: words in the pairwise interaction matrix; ``interaction_samples``: sampled
-    coalitions per pair when Shapley values are sampled. ``ig_steps``: Integrated Gradients steps. ``bands``: mel-spaced frequency bands of the band methods
-    (at most ``MAX_BANDS``).
+    ``lime_alpha`` (ridge penalty). ``shapley_budget``: coalitions Shapley values and interactions
+    may score together (exact over all ``2^n`` when that fits, else estimated by
+    ``shapley_approximator``, a ``shapiq`` approximator of the Shapley interaction index);
+    ``interaction_top``: words in the pairwise interaction matrix. ``ig_steps``: Integrated
+    Gradients steps. ``bands``: mel-spaced frequency bands of the band methods (at most
+    ``MAX_BANDS``).
     """
 
     repeats: int = 1
     lime_samples: int = 1000
     lime_kernel_width: float = 0.25
     lime_alpha: float = 1.0
-    shapley_exact_max_words: int = 10
-    shapley_permutations: int = 64
+    shapley_budget: int = 400
+    shapley_approximator: str = "KernelSHAPIQ"
     interaction_top: int = 5
-    interaction_samples: int = 32
     ig_steps: int = 32
     bands: int = 8
 
     def __post_init__(self) -> None:
-        positive = {k: v for k, v in asdict(self).items() if k != "lime_alpha"}
+        positive = {k: v for k, v in asdict(self).items() if k != "lime_alpha" and not isinstance(v, str)}
         bad = [name for name, value in positive.items() if not value > 0]
         if bad or self.lime_alpha < 0:
             raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
@@ -68,14 +70,20 @@ class MethodOptions:
             raise MethodError("lime_samples must be at least 2")
         if self.bands > MAX_BANDS:
             raise MethodError(f"bands must be at most {MAX_BANDS}")
+        if self.shapley_approximator not in SHAPLEY_APPROXIMATORS:
+            raise MethodError(f"unknown shapley_approximator '{self.shapley_approximator}': choose from "
+                              f"{', '.join(SHAPLEY_APPROXIMATORS)}")
         if self.interaction_top < 2:
             raise MethodError("interaction_top must be at least 2 (pairs of words)")
 
     @classmethod
     def from_value(cls, value: "MethodOptions | dict | None", **overrides) -> "MethodOptions":
+        names = [f.name for f in fields(cls)]
+        unknown = [] if isinstance(value, MethodOptions) else sorted(set(value or {}) - set(names))
+        if unknown:
+            raise MethodError(f"unknown method option(s) {', '.join(unknown)}: valid are {', '.join(names)}")
         base = value if isinstance(value, MethodOptions) else cls(**(value or {}))
-        fields = asdict(base) | {k: v for k, v in overrides.items() if v is not None}
-        return cls(**fields)
+        return cls(**(asdict(base) | {k: v for k, v in overrides.items() if v is not None}))
 
 
 def finite(value: float) -> float | None:

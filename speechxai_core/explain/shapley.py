@@ -1,59 +1,62 @@
-"""Shapley values of words (or of frequency bands) and the words' pairwise interactions.
+"""Shapley values of words (or of frequency bands) and the words' pairwise Shapley interactions,
+on one coalition budget.
 
 The players are the ``n`` words (``shapley``) or the ``n`` frequency bands (``band_shapley``: see
 :mod:`.players`); the value of a coalition ``S`` (the players kept) is
-``v(S) = p(k | x with every player outside S removed)`` (audio: the set variant of the
-complement, ``words:…`` or ``bands:…``), so ``v(N) = p(k | x)`` and ``v(∅) = p(k | all removed)``.
+``v(S) = p(k | x with every player outside S removed)`` (with a contrast, ``p(A) − p(B)``; audio:
+the set variant of the complement, ``words:…`` or ``bands:…``), so ``v(N) = p(k | x)`` and
+``v(∅) = p(k | all removed)``. One variant scores every head, so heads share coalitions (and
+with LIME, when both draw the same set).
 
-- Exact (``n ≤ shapley_exact_max_words``, all ``2^n`` coalitions):
-  ``φ_i = Σ_{S ⊆ N∖{i}} |S|!(n−|S|−1)!/n! · [v(S ∪ {i}) − v(S)]``.
-- Sampled (more words): ``M`` permutations ``σ`` drawn with seed ``(seed, "shapley")``,
-  ``φ_i = 1/M Σ_σ [v(P_σ(i) ∪ {i}) − v(P_σ(i))]`` with ``P_σ(i)`` the words before ``i``;
-  standard error ``std_σ / √M``. Each permutation's contributions sum to ``v(N) − v(∅)``.
+- Shapley value: ``φ_i = Σ_{S ⊆ N∖{i}} |S|!(n−|S|−1)!/n! · [v(S ∪ {i}) − v(S)]``;
+  efficiency: ``Σ_i φ_i = p(k | x) − p(k | all words masked)``.
+- Shapley interaction index (SII, order 2): ``I_ij = Σ_{S ⊆ N∖{i,j}} |S|!(n−|S|−2)!/(n−1)! ·
+  [v(S∪{i,j}) − v(S∪{i}) − v(S∪{j}) + v(S)]``: the average, with Shapley weights, of how much
+  more the two words add together than apart; ``I_ij > 0`` (e.g. "turn" + "off"): they matter
+  more together. The SII of one word is its Shapley value. Interactions are kept for words only.
 
-Either way efficiency holds: ``Σ_i φ_i = p(k | x) − p(k | all words masked)``.
+Exact over all ``2^n`` coalitions when ``2^n ≤ shapley_budget``. Otherwise values and
+interactions are estimated together from at most ``shapley_budget`` coalitions by a ``shapiq``
+approximator of the SII (default KernelSHAP-IQ with paired sampling: KernelSHAP's weighted
+least squares for the values, a second fit on its residuals for the pairs), with a standard
+error per value and pair (see :mod:`.coalition_game`); a ``shapley_uncertain`` warning asks
+for a larger budget when a value's standard error exceeds ``STDERR_WARNING``. KernelSHAP
+weights ``∅`` and ``N`` so heavily that efficiency holds to about 1e-9.
 
-Interactions (Shapley interaction index) of the ``interaction_top`` words with the largest
-``|φ|`` per head: ``I_ij = Σ_{S ⊆ N∖{i,j}} |S|!(n−|S|−2)!/(n−1)! · Δ_ij(S)`` with
-``Δ_ij(S) = v(S∪{i,j}) − v(S∪{i}) − v(S∪{j}) + v(S)``. Exact from the same coalitions; when
-sampled, ``S`` = the words before a merged player {i,j} in a random order of the ``n−1``
-players (which draws ``S`` with exactly those weights), ``interaction_samples`` per pair.
-``I_ij > 0``: the words matter more together than apart (e.g. "turn" + "off"). Interactions are
-computed for words only.
-
-References: Shapley (1953), "A value for n-person games"; Castro et al. (2009), sampling permutations;
-Grabisch & Roubens (1999), the Shapley interaction index.
+References:
+    Shapley (1953). A value for n-person games. Contributions to the Theory of Games II.
+    Grabisch, Roubens (1999). An axiomatic approach to the concept of interaction among players
+    in cooperative games. International Journal of Game Theory 28.
+    Lundberg, Lee (2017). A unified approach to interpreting model predictions. NeurIPS.
+    Covert, Lee (2021). Improving KernelSHAP: practical Shapley value estimation using linear
+    regression. AISTATS (paired sampling).
+    Fumagalli et al. (2024). KernelSHAP-IQ: weighted least square optimization for Shapley
+    interactions. ICML. Muschalik et al. (2024). shapiq: Shapley interactions for machine
+    learning. NeurIPS Datasets and Benchmarks.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import zlib
 
 import numpy as np
 
 from ..explanation import Explanation
-from .base import Context, Scores, Stage, finite
+from .base import Context, MethodError, Scores, Stage, finite
+
+#: A value's standard error (probability units) above which the run asks for a larger budget.
+STDERR_WARNING = 0.015
 
 
-def is_exact(n_words: int, max_exact: int) -> bool:
-    return n_words <= max_exact
+def is_exact(n_words: int, budget: int) -> bool:
+    """All ``2^n`` coalitions fit in the budget."""
+    return 2 ** n_words <= budget
 
 
-def planned_coalitions(n_words: int, options) -> int:
-    """Coalitions the Shapley values need (before interactions): an upper bound when sampled."""
-    if is_exact(n_words, options.shapley_exact_max_words):
-        return 2 ** n_words
-    return min(2 ** n_words, options.shapley_permutations * (n_words - 1) + 2)
-
-
-def planned_interaction_coalitions(n_words: int, heads: int, options) -> int:
-    """Extra coalitions of the sampled interaction step (0 when exact); an upper bound."""
-    if is_exact(n_words, options.shapley_exact_max_words):
-        return 0
-    top = min(options.interaction_top, n_words)
-    return heads * top * (top - 1) // 2 * options.interaction_samples * 4
+def planned_coalitions(n_words: int, budget: int) -> int:
+    """Coalitions Shapley values and interactions score together (an upper bound when estimated)."""
+    return min(2 ** n_words, budget) if n_words else 0
 
 
 def exact_shapley(value: dict[frozenset, float], n: int) -> np.ndarray:
@@ -102,108 +105,65 @@ class Shapley:
         self.needs_words = unit != "bands"
 
     def stages(self, context: Context) -> list[Stage]:
-        players = context.players(self.unit)
+        players, options = context.players(self.unit), context.options
         n = players.n
         if not n:
             return []
-        if is_exact(n, context.options.shapley_exact_max_words):
+        if is_exact(n, options.shapley_budget):
             subsets = [frozenset(c) for size in range(n + 1) for c in itertools.combinations(range(n), size)]
             return [Stage(self.name, [players.coalition_variant(s) for s in subsets],
                           {"subsets": subsets, "exact": True})]
-        rng = np.random.default_rng([int(context.seed), zlib.crc32(self.name.encode())])
-        orders = [rng.permutation(n) for _ in range(context.options.shapley_permutations)]
-        subsets = list(dict.fromkeys(frozenset(order[:m].tolist()) for order in orders for m in range(n + 1)))
-        return [Stage(self.name, [players.coalition_variant(s) for s in subsets],
-                      {"subsets": subsets, "orders": orders, "exact": False})]
+        from .coalition_game import draw, shared_coalitions
+
+        if options.shapley_budget < shared_coalitions(n) + 2:
+            raise MethodError(f"shapley_budget {options.shapley_budget} is too small for {n} {self.unit}: "
+                              f"at least {shared_coalitions(n) + 2} coalitions")
+        plan = draw(n, options.shapley_budget, options.shapley_approximator, context.seed, players.coalition_variant)
+        return [Stage(self.name, plan.variants, {"plan": plan, "exact": False})]
 
     def planned(self, context: Context) -> int:
-        n = context.players(self.unit).n
-        if not n:
-            return 0
-        interactions = planned_interaction_coalitions(n, len(context.targets), context.options) if self.word_level else 0
-        return min(2 ** n, planned_coalitions(n, context.options) + interactions)
+        return planned_coalitions(context.players(self.unit).n, context.options.shapley_budget)
 
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
-        if stage.name == "shapley_interactions":
-            self._apply_sampled_interactions(context, stage, scores, explanation)
-            return []
-        players = context.players(self.unit)
-        n, exact = players.n, stage.data["exact"]
-        options = context.options
-        table, errors, gaps, interactions = {}, {}, {}, {}
+        players, exact, options = context.players(self.unit), stage.data["exact"], context.options
+        n = players.n
+        table, errors, gaps, interactions, baselines = {}, {}, {}, {}, {}
         for head in context.targets:
-            value = {s: context.probability(scores, v.id, head) for s, v in zip(stage.data["subsets"], stage.variants)}
+            full, empty = (context.probability(scores, players.coalition_variant(s).id, head) for s in (range(n), ()))
             if exact:
+                value = {s: context.probability(scores, v.id, head) for s, v in zip(stage.data["subsets"], stage.variants)}
                 phi, stderr = exact_shapley(value, n), np.zeros(n)
-            else:
-                contributions = _permutation_contributions(value, stage.data["orders"])
-                phi = contributions.mean(axis=0)
-                stderr = contributions.std(axis=0, ddof=1) / math.sqrt(len(contributions)) \
-                    if len(contributions) > 1 else np.full(n, np.nan)
-            table[head], errors[head] = phi.tolist(), [finite(v) for v in stderr]
-            gaps[head] = float(phi.sum() - (value[frozenset(range(n))] - value[frozenset()]))
-            if exact and n >= 2 and self.word_level:
                 words = top_words(phi, options.interaction_top)
-                interactions[head] = _block(context, words, exact_interactions(value, n, words), None, True)
+                pairs = n >= 2 and self.word_level
+                matrix, matrix_stderr = (exact_interactions(value, n, words) if pairs else None), None
+            else:
+                from .coalition_game import estimate
+
+                result = estimate(stage.data["plan"], n, players.coalition_variant,
+                                  lambda ids: [context.probability(scores, i, head) for i in ids])
+                phi, stderr = result["phi"], result["phi_stderr"]
+                words = top_words(phi, options.interaction_top)
+                matrix, matrix_stderr = result["sii"][np.ix_(words, words)], result["sii_stderr"][np.ix_(words, words)]
+            table[head], errors[head] = phi.tolist(), [finite(v) for v in stderr]
+            gaps[head], baselines[head] = float(phi.sum() - (full - empty)), empty
+            if matrix is not None and self.word_level:
+                interactions[head] = _block(context, words, matrix, matrix_stderr, exact)
+            if not exact and stderr.max() > STDERR_WARNING:
+                explanation.warn("shapley_uncertain", f"{self.name} values of '{head}' have standard errors up to "
+                                 f"{stderr.max():.3f}: increase the budget (shapley_budget, now "
+                                 f"{options.shapley_budget}) for firmer values")
         explanation.method_details[self.name] = {
-            "exact": exact, "coalitions": len(stage.variants), "stderr": errors, "efficiency_gap": gaps,
-            "permutations": None if exact else len(stage.data["orders"]),
+            "exact": exact, "coalitions": len(stage.variants), "budget": options.shapley_budget,
+            "index": "SII", "max_order": 2, "approximator": None if exact else options.shapley_approximator,
+            "levels": None if exact else list(stage.data["plan"].levels),
+            "baseline": baselines, "stderr": errors, "efficiency_gap": gaps,
         }
         if not self.word_level:
             explanation.unit_scores(self.unit)["shapley"] = table
             return []
         explanation.method_scores["shapley"] = table
         explanation.word_interactions = interactions
-        if exact or n < 2:
-            return []
-        return [self._interaction_stage(context, table)]
-
-    def _interaction_stage(self, context: Context, table: dict[str, list[float]]) -> Stage:
-        players, options = context.players(), context.options
-        n = players.n
-        rng = np.random.default_rng([int(context.seed), zlib.crc32(b"shapley-interactions")])
-        words = {head: top_words(np.asarray(phi), options.interaction_top) for head, phi in table.items()}
-        pairs = sorted({pair for chosen in words.values() for pair in itertools.combinations(chosen, 2)})
-        samples = {}
-        for i, j in pairs:
-            others = [m for m in range(n) if m not in (i, j)]
-            drawn = []
-            for _ in range(options.interaction_samples):
-                order = rng.permutation(len(others) + 1)  # position of the merged player {i, j}: value len(others)
-                cut = int(np.flatnonzero(order == len(others))[0])
-                drawn.append(frozenset(others[m] for m in order[:cut]))
-            samples[(i, j)] = drawn
-        variants = list(dict.fromkeys(
-            players.coalition_variant(s | extra) for (i, j), drawn in samples.items() for s in drawn
-            for extra in (frozenset(), frozenset({i}), frozenset({j}), frozenset({i, j}))))
-        return Stage("shapley_interactions", variants, {"words": words, "samples": samples})
-
-    def _apply_sampled_interactions(self, context: Context, stage: Stage, scores: Scores,
-                                    explanation: Explanation) -> None:
-        players = context.players()
-        for head, words in stage.data["words"].items():
-            matrix, stderr = np.zeros((len(words), len(words))), np.zeros((len(words), len(words)))
-            for a, b in itertools.combinations(range(len(words)), 2):
-                i, j = words[a], words[b]
-                v = lambda s: context.probability(scores, players.coalition_variant(s).id, head)  # noqa: E731
-                deltas = np.array([v(s | {i, j}) - v(s | {i}) - v(s | {j}) + v(s) for s in stage.data["samples"][(i, j)]])
-                matrix[a, b] = matrix[b, a] = deltas.mean()
-                stderr[a, b] = stderr[b, a] = deltas.std(ddof=1) / math.sqrt(len(deltas)) if len(deltas) > 1 else np.nan
-            explanation.word_interactions[head] = _block(context, words, matrix, stderr, False)
-        explanation.method_details["shapley"]["interaction_samples"] = context.options.interaction_samples
-
-
-def _permutation_contributions(value: dict[frozenset, float], orders: list[np.ndarray]) -> np.ndarray:
-    """(permutations, n) marginal contributions ``v(P ∪ {i}) − v(P)`` along each order."""
-    n = len(orders[0])
-    out = np.zeros((len(orders), n))
-    for row, order in zip(out, orders):
-        before = frozenset()
-        for i in order.tolist():
-            after = before | {i}
-            row[i] = value[after] - value[before]
-            before = after
-    return out
+        return []
 
 
 def _block(context: Context, words: list[int], matrix: np.ndarray, stderr: np.ndarray | None, exact: bool) -> dict:
