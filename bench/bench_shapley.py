@@ -9,7 +9,11 @@ over all heads (≤ 0.03) and the efficiency gap (≤ 1e-6). The clip is the acc
 took no part in choosing the estimator or the budget. Without the shared folder (a clone
 without ``../shared``) the benchmark says so and exits.
 
+Exact Shapley values take ``2^n`` coalitions (minutes); ``--exact-cache FILE`` keeps them with
+their time, computed first, so that a rerun times only leave-one-out and the default.
+
 Usage: python bench/bench_shapley.py [--data ../shared/data/speech] [--clip slu/turn_on_kitchen_lights.wav]
+       [--exact-cache exact.json] [--lime]
 """
 
 from __future__ import annotations
@@ -34,12 +38,29 @@ def timed(fn):
     return time.perf_counter() - started, result
 
 
+def exact_values(compute, cache: Path | None, clip: str) -> tuple[float, dict]:
+    """Seconds and ``{head: exact values}``, from ``cache`` when it holds this clip's (the cache also
+    keeps every coalition's value per head, ``game``: variant id -> head -> value)."""
+    if cache and cache.exists():
+        saved = json.loads(cache.read_text())
+        if saved["clip"] == clip:
+            return saved["seconds"], saved["values"]
+    seconds, result = timed(compute)
+    values = result.method_scores["shapley"]
+    if cache:
+        game = {r.id: r.probabilities for r in result.variants if r.kind in ("words", "original")}
+        cache.write_text(json.dumps({"clip": clip, "seconds": seconds, "values": values, "game": game,
+                                     "words": [w.word for w in result.words], "heads": result.head_names}))
+    return seconds, values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--clip", default="slu/turn_on_kitchen_lights.wav")
     parser.add_argument("--loo-runs", type=int, default=3)
     parser.add_argument("--lime", action="store_true", help="also time LIME (1,000 samples)")
+    parser.add_argument("--exact-cache", type=Path, help="JSON file keeping the exact values and their time")
     args = parser.parse_args()
     manifest = args.data / "manifest.jsonl"
     if not manifest.exists():
@@ -56,15 +77,15 @@ def main() -> None:
     def run(methods, **options):
         return explain(audio, model, words=words, methods=methods, method_options=options or None)
 
+    n = len(words)
+    t_exact, exact = exact_values(lambda: run("shapley", shapley_budget=2 ** n), args.exact_cache, args.clip)
     run("loo")  # warm-up: first forward passes of each batch shape
     t_loo = min(timed(lambda: run("loo"))[0] for _ in range(args.loo_runs))
     t_shapley, default = timed(lambda: run("shapley"))
     t_lime = timed(lambda: run("lime"))[0] if args.lime else None
-    n = len(words)
-    t_exact, exact = timed(lambda: run("shapley", shapley_budget=2 ** n))
     details = default.method_details["shapley"]
-    errors = {h: float(np.max(np.abs(np.array(default.method_scores["shapley"][h]) -
-                                     np.array(exact.method_scores["shapley"][h])))) for h in default.head_names}
+    errors = {h: float(np.max(np.abs(np.array(default.method_scores["shapley"][h]) - np.array(exact[h]))))
+              for h in default.head_names}
     gaps = {h: abs(g) for h, g in details["efficiency_gap"].items()}
     threads = os.environ.get("OMP_NUM_THREADS", "default")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, threads {threads}, "
@@ -75,7 +96,8 @@ def main() -> None:
           f"{details['budget']}, {details['approximator']}, values + interactions)")
     if t_lime is not None:
         print(f"LIME, 1,000 samples      {t_lime:8.2f} s")
-    print(f"Shapley, exact           {t_exact:8.2f} s   ({2 ** n} coalitions)")
+    print(f"Shapley, exact           {t_exact:8.2f} s   ({2 ** n} coalitions"
+          + (f", from {args.exact_cache})" if args.exact_cache else ")"))
     print(f"Shapley / leave-one-out  = {t_shapley / t_loo:6.1f}x   (target <= 30)")
     print(f"exact / Shapley          = {t_exact / t_shapley:6.1f}x")
     print(f"largest |error| vs exact = {max(errors.values()):.4f}   (target <= 0.03; per head "

@@ -11,7 +11,8 @@ coalition). Estimates run through the same code as the ``shapley`` method
 
 Usage:
   python bench/shapley_budget.py --set tuning                   # the table the default was chosen on
-  python bench/shapley_budget.py --set held_out --figure docs/images/shapley_budget.png
+  python bench/shapley_budget.py --set held_out --figure docs/images/shapley_budget.png \
+      [--game-json exact.json]   # also the exact game kept by bench/bench_shapley.py --exact-cache
 """
 
 from __future__ import annotations
@@ -42,6 +43,22 @@ class Coalition:
 
 def popcounts(n: int) -> np.ndarray:
     return np.array([bin(m).count("1") for m in range(2 ** n)])
+
+
+def game_from_json(path: Path) -> dict:
+    """The exact game kept by ``bench/bench_shapley.py --exact-cache`` as bitmask-indexed values."""
+    import json
+
+    saved = json.loads(path.read_text())
+    n, heads = len(saved["words"]), saved["heads"]
+    values = np.full((len(heads), 2 ** n), np.nan)
+    for variant_id, by_head in saved["game"].items():
+        masked = [] if variant_id == "original" else [int(i) for i in variant_id[len("words:"):].split("+")]
+        mask = (2 ** n - 1) - sum(1 << i for i in masked)
+        values[:, mask] = [by_head[h] for h in heads]
+    if np.isnan(values).any():
+        raise ValueError(f"{path}: not every coalition is there")
+    return {"values": values, "heads": np.array(heads), "words": np.array(saved["words"]), "text": saved["clip"]}
 
 
 def exact_values(v: np.ndarray, n: int) -> np.ndarray:
@@ -177,12 +194,15 @@ def main() -> None:
     parser.add_argument("--budgets", default="150,200,300,400,600,800")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--figure", type=Path)
+    parser.add_argument("--game-json", type=Path, action="append", default=[],
+                        help="an exact game kept by bench/bench_shapley.py --exact-cache (repeatable)")
     args = parser.parse_args()
     paths = [game_path(args.cache, text) for text, _ in SENTENCES[args.set]]
     missing = [p.name for p in paths if not p.exists()]
     if missing:
         sys.exit(f"exact games missing (run bench/shapley_games.py --set {args.set}): {', '.join(missing)}")
     games = [load_game(p) | {"text": p.stem.replace("_", " ")} for p in paths]
+    games += [game_from_json(p) for p in args.game_json]
     print(f"{len(games)} clips of {', '.join(str(len(g['words'])) for g in games)} words, "
           f"{sum(len(g['heads']) for g in games)} head games, {args.seeds} seeds")
     rows = evaluate(games, args.approximators.split(","), [int(b) for b in args.budgets.split(",")], range(args.seeds))

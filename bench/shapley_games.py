@@ -33,9 +33,8 @@ SENTENCES = {
         ("hey computer could you please bring me my shoes from the bedroom now", "en-gb-scotland+andy"),
     ],
     "held_out": [
-        ("it is much too loud in here so lower the kitchen volume", "en-029+f4"),
-        ("would you be so kind as to turn up the heat now", "en-gb-scotland+f3"),
-        ("computer could you please put all the lights on in the washroom", "en-029+benjamin"),
+        ("could you switch the kitchen lamp off for me please", "en-029+benjamin"),
+        ("computer please put all the lights on in the washroom", "en-029+f4"),
     ],
 }
 DEFAULT_CACHE = Path.home() / ".cache" / "speechxai" / "shapley-games"

@@ -170,7 +170,7 @@ def test_shapley_finds_words_that_matter_only_together():
     assert "word_interactions" in Explanation.from_json(result.to_json()).to_dict()
 
 
-TWELVE = [{"word": f"w{i}", "start": 0.1 + 0.25 * i, "end": 0.3 + 0.25 * i} for i in range(12)]
+TWELVE = [{"word": f"w{i}", "start": 0.05 + 0.12 * i, "end": 0.15 + 0.12 * i} for i in range(12)]
 ALONE = np.array([0.8, -0.3, 0.5, 0.1, 0.0, 0.6, -0.2, 0.3, 0.05, 0.4, -0.1, 0.2])
 
 
@@ -209,7 +209,7 @@ def twelve_exact():
 
 
 def twelve_clip():
-    return harmonic_tone(seconds=3.3)
+    return harmonic_tone(seconds=1.5)
 
 
 def test_estimated_shapley_keeps_the_budget_is_efficient_close_to_exact_and_seeded():
