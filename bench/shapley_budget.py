@@ -209,9 +209,9 @@ def main() -> None:
     table = summarise(rows)
     print_table(table)
     if args.figure:
-        figure(table, args.figure, f"Shapley values on a budget: {len(games)} held-out synthetic sentences "
-                                   f"({'/'.join(str(len(g['words'])) for g in games)} words), demo model, "
-                                   f"{args.seeds} seeds")
+        figure(table, args.figure, f"Shapley values on a budget: {len(games)} {args.set.replace('_', '-')} clips "
+                                   f"({' and '.join(str(len(g['words'])) for g in games)} words), demo model, "
+                                   f"{args.seeds} seeds per head")
 
 
 if __name__ == "__main__":

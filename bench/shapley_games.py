@@ -6,8 +6,9 @@ corpus's voices) is scored by the bundled demo model on all ``2^n`` coalitions o
 The values are cached as ``.npz`` (``values``: heads × 2^n, row ``mask`` = coalition bitmask
 with bit ``i`` = word ``i`` kept), so estimators can be compared on them without the model.
 
-Two sets: ``tuning`` chose the estimator and the default budget; ``held_out`` was scored only
-to draw the README's error-vs-budget figure (``bench/shapley_budget.py``).
+Two sets: ``tuning`` chose the estimator and the default budget; ``held_out`` is for checking
+a choice on clips that took no part in it (``bench/shapley_budget.py``). Scoring every coalition
+takes ``2^n`` forward passes (an 11-word clip: 2,048, 40 min on two busy CPU cores).
 
 Usage: python bench/shapley_games.py [--set tuning|held_out|all] [--cache DIR]
 """
@@ -28,12 +29,8 @@ SENTENCES = {
     "tuning": [
         ("hey computer please turn the music off in the bedroom", "en-gb-scotland+m2"),
         ("could you make it a little bit warmer in the washroom please", "en+f4"),
-        ("i would like the kitchen lights switched on right now please", "en-029+m7"),
-        ("hey computer could you switch the lamp off in the washroom please", "en-gb-scotland+f5"),
-        ("hey computer could you please bring me my shoes from the bedroom now", "en-gb-scotland+andy"),
     ],
     "held_out": [
-        ("could you switch the kitchen lamp off for me please", "en-029+benjamin"),
         ("computer please put all the lights on in the washroom", "en-029+f4"),
     ],
 }

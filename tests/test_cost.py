@@ -80,6 +80,6 @@ def test_shapley_on_a_twenty_word_clip_costs_its_budget_and_fits_the_apps_limit(
                      method_time_limit_s=120, notify=messages.append)
     assert result.word_methods == ["shapley"] and "skipped_methods" not in result.settings
     details = result.method_details["shapley"]
-    assert details["coalitions"] <= details["budget"] == 400 and not details["exact"]
+    assert details["coalitions"] <= details["budget"] == 300 and not details["exact"]
     assert len([r for r in result.variants if r.kind in ("words", "original")]) == details["coalitions"]
     assert len(result.word_interactions["class"]["indices"]) == 5

@@ -26,7 +26,7 @@ def add_method_options(parser) -> None:
     parser.add_argument("--repeats", type=int, default=1,
                         help="independent draws of the random properties (noise, room); mean ± std per level")
     parser.add_argument("--lime-samples", type=int, default=1000, help="LIME: word subsets sampled")
-    parser.add_argument("--shapley-budget", type=int, default=400,
+    parser.add_argument("--shapley-budget", type=int, default=300,
                         help="Shapley: coalitions for values and interactions together (exact when 2^n fits)")
     parser.add_argument("--shapley-approximator", default="KernelSHAPIQ",
                         help="Shapley: shapiq approximator of the interaction index when estimated")

@@ -55,7 +55,7 @@ class MethodOptions:
     lime_samples: int = 1000
     lime_kernel_width: float = 0.25
     lime_alpha: float = 1.0
-    shapley_budget: int = 400
+    shapley_budget: int = 300
     shapley_approximator: str = "KernelSHAPIQ"
     interaction_top: int = 5
     ig_steps: int = 32
