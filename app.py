@@ -40,6 +40,9 @@ from speechxai_core.viz import (
 )
 from speechxai_core.viz.methods import method_choices, shown_method, word_views
 from speechxai_core.viz.style import PROPERTY_TITLES, escape
+from speechxai_core.viz.units import (
+    UNIT_METHOD_CHOICES, band_figure, band_table_html, phoneme_html, word_band_figure,
+)
 
 log = logging.getLogger("speechxai.app")
 
@@ -225,7 +228,7 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
            "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
-           "method_view", "interactions")
+           "method_view", "interactions", "units", "band_chart", "band_table", "word_bands", "phonemes")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
@@ -291,10 +294,20 @@ def result_views(current: Session, method: str | None = None) -> dict:
         "method_view": gr.update(choices=method_choices(explanation.word_methods) or method_choices(["loo"]),
                                  value=shown),
         "interactions": gr.update(value=interaction_figure(explanation), visible=bool(explanation.word_interactions)),
+        **unit_views(explanation),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),
     }
+
+
+def unit_views(explanation) -> dict:
+    """The band and phoneme views of a result (keyed by output name); their section shows when one ran."""
+    return {"units": gr.update(visible=bool(explanation.bands or explanation.phonemes)),
+            "band_chart": gr.update(value=band_figure(explanation), visible=bool(explanation.band_scores)),
+            "band_table": band_table_html(explanation),
+            "word_bands": gr.update(value=word_band_figure(explanation), visible=bool(explanation.word_band_scores)),
+            "phonemes": phoneme_html(explanation)}
 
 
 def stored_clip_views(folder: str, index: int, workspace: Workspace | None = None,
@@ -354,7 +367,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
-            properties, grid, aligner, start, end, word_methods, repeats, contrast, page: gr.Request,
+            properties, grid, aligner, start, end, word_methods, repeats, contrast, unit_methods, page: gr.Request,
             progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
@@ -362,7 +375,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
-                                 start, end, list(word_methods or ["loo"]), int(repeats or 1), contrast or "")
+                                 start, end, list(word_methods or ["loo"]) + list(unit_methods or []), int(repeats or 1),
+                                 contrast or "")
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -379,13 +393,13 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
                     pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
-                    end=None, word_methods=None, repeats=None, contrast=None) -> dict:
+                    end=None, word_methods=None, repeats=None, contrast=None, unit_methods=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto", start, end, list(word_methods or ["loo"]), int(repeats or 1),
-                                 contrast or "")
+                                 aligner or "auto", start, end, list(word_methods or ["loo"]) + list(unit_methods or []),
+                                 int(repeats or 1), contrast or "")
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
@@ -436,6 +450,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                             word_methods = gr.CheckboxGroup(method_choices(), value=["loo"], elem_id="word-methods",
                                                             label=f"Word methods (each runs when its work is under "
                                                                   f"{limits.max_method_s:g} s)")
+                            unit_methods = gr.CheckboxGroup(UNIT_METHOD_CHOICES, value=[], elem_id="unit-methods",
+                                                            label="Finer units: frequency bands and phonemes")
                             repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
                                                 label="Repeats: independent draws of noise and room (mean ± std)")
                             with gr.Row():
@@ -466,6 +482,14 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                         transcript_view = gr.HTML(elem_id="transcript-view")
                         word_table = gr.HTML(elem_id="word-table")
                     interactions = gr.Plot(show_label=False, elem_id="interactions")
+                    with gr.Column(visible=False, elem_id="units") as units:
+                        gr.Markdown("### Which frequencies and phonemes mattered\nA band's score = the drop when "
+                                    "that band is removed from the whole clip (zero-phase band-stop); a phoneme's = "
+                                    "the drop when it is masked. Click a bar, cell or phoneme to hear it.")
+                        band_chart = gr.Plot(show_label=False, elem_id="band-chart")
+                        band_table = gr.HTML(elem_id="band-table")
+                        word_bands = gr.Plot(show_label=False, elem_id="word-bands")
+                        phonemes = gr.HTML(elem_id="phonemes", label="Phonemes: click a word to open them")
                     gr.Markdown("### Which voice properties mattered\nAttribution of a property = mean drop of "
                                 "p(target) over its levels. Click a cell to hear that level (a table cell plays the "
                                 "level with the largest effect).")
@@ -478,9 +502,10 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, start, end, word_methods, repeats, contrast]
+                  aligner, start, end, word_methods, repeats, contrast, unit_methods]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
-                   heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions]
+                   heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions, units,
+                   band_chart, band_table, word_bands, phonemes]
         # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that
         explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
                              trigger_mode="always_last")

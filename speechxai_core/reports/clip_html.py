@@ -19,6 +19,7 @@ from ..viz import (
     word_table_html,
 )
 from ..viz.tables import positive_note
+from ..viz.units import band_figure, band_table_html, phoneme_html, word_band_figure
 from ..viz.style import METHOD_LABELS, METHOD_TITLES, escape
 
 PAGE_STYLE = """
@@ -55,6 +56,18 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
         sections.append("<h2>Word interactions</h2><p class='note'>Shapley interaction index of the top words: "
                         "positive when two words matter more together than apart.</p>")
         sections.append(figure_html(interaction_figure(explanation)))
+    if explanation.bands:
+        sections.append("<h2>Frequency bands</h2><p class='note'>Drop of the explained quantity when the band is "
+                        "removed from the whole clip (zero-phase band-stop; mel-spaced bands); Shapley values "
+                        "share out the drop of removing every band.</p>")
+        if explanation.band_scores:
+            sections.append(figure_html(band_figure(explanation)))
+        sections.append(band_table_html(explanation))
+        if explanation.word_band_scores:
+            sections.append(figure_html(word_band_figure(explanation)))
+    if explanation.phonemes:
+        sections.append("<h2>Phonemes</h2><p class='note'>Drop when the phoneme is masked, per word (open a word "
+                        "to see its phonemes).</p>" + phoneme_html(explanation))
     if explanation.paralinguistic:
         repeats = explanation.settings.get("repeats", 1)
         spread = f" ± standard deviation over {repeats} draws of noise and room" if repeats > 1 else ""

@@ -22,6 +22,12 @@ def write_downloads(explanation: Explanation, samples: np.ndarray, folder: str |
     if explanation.word_interactions:
         paths.append(folder / f"{stem}.interactions.csv")
         paths[-1].write_text(explanation.interaction_csv(), encoding="utf-8")
+    for present, name, table in ((explanation.bands, "bands", explanation.band_csv),
+                                 (explanation.word_band_scores, "word_bands", explanation.word_band_csv),
+                                 (explanation.phonemes, "phonemes", explanation.phoneme_csv)):
+        if present:
+            paths.append(folder / f"{stem}.{name}.csv")
+            paths[-1].write_text(table(), encoding="utf-8")
     if explanation.paralinguistic:
         paths.append(folder / f"{stem}.paralinguistic.csv")
         paths[-1].write_text(explanation.paralinguistic_csv(), encoding="utf-8")

@@ -22,6 +22,7 @@ from .style import (
     METHOD_LABELS, METHOD_TITLES, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape,
     level_label, method_scores, symmetric_range, text_colour,
 )
+from .units import band_table_html, phoneme_html, word_band_table_html
 from .tables import (
     CELL_STYLE, HEAD_STYLE, TABLE_STYLE, paralinguistic_table_html, prediction_html, warnings_html, word_table_html,
 )
@@ -48,6 +49,16 @@ def notebook_html(explanation: Explanation, samples: np.ndarray | None = None) -
         parts.append(_section(f"Word interactions — {head}", "Shapley interaction index: > 0, the two words matter "
                               "more together than apart."))
         parts.append(interaction_table_html(block))
+    if explanation.bands:
+        parts.append(_section("Frequency bands", "Drop when the band is removed from the whole clip; Shapley values "
+                              "when computed."))
+        parts.append(band_table_html(explanation))
+        if explanation.word_band_scores:
+            parts.append(_section("Word × band", "Drop when the band is removed inside one word."))
+            parts.append(word_band_table_html(explanation))
+    if explanation.phonemes:
+        parts.append(_section("Phonemes", "Drop when the phoneme is masked; open a word to see its phonemes."))
+        parts.append(phoneme_html(explanation))
     if explanation.paralinguistic:
         parts.append(_section("Paralinguistic properties", "Mean drop of p(target) over the levels"
                               + (f" (± std over {explanation.settings['repeats']} draws)"
@@ -127,7 +138,8 @@ def levels_table_html(explanation: Explanation) -> str:
 
 
 def players_html(explanation: Explanation, samples: np.ndarray) -> str:
-    """Audio players: the clip, each word masked, and the most interacting pair of each head masked.
+    """Audio players: the clip, each word masked, the most interacting pair of each head masked, each band
+    removed and each head's most important phoneme masked.
     ``samples``: the whole recording (only the explained segment is rendered, as it was scored)."""
     sr = explanation.audio["sampling_rate"]
     renderer = renderer_for(explanation, (np.asarray(samples, dtype=np.float32), sr))
@@ -137,6 +149,12 @@ def players_html(explanation: Explanation, samples: np.ndarray) -> str:
         if matrix.size > 1:
             a, b = np.unravel_index(int(np.argmax(matrix)), matrix.shape)
             ids.append(variant_id_of_pair(block["indices"][a], block["indices"][b]))
+    if explanation.band_scores:
+        ids += [f"band:{i}" for i in range(min(len(explanation.bands), MAX_WORD_PLAYERS))]
+    for values in explanation.phoneme_scores.values():  # each head's most important phoneme
+        scored = [(v, i) for i, v in enumerate(values) if v is not None]
+        if scored:
+            ids.append(f"phone:{max(scored)[1]}")
     players = []
     for variant in dict.fromkeys(ids):
         audio = base64.b64encode(wav_bytes(renderer.render(parse_variant_id(variant)), sr)).decode("ascii")

@@ -85,9 +85,41 @@ def describe_variant(explanation: Explanation, variant: str) -> str:
     if parsed.kind == "words":
         texts = [explanation.words[i].word if i < len(explanation.words) else "?" for i in parsed.word_indices]
         return "masked: " + " + ".join(f'"{t}"' for t in texts)
+    if parsed.kind in ("band", "bands", "word_band"):
+        return _describe_bands(explanation, parsed)
+    if parsed.kind in ("phone", "phones"):
+        indices = [parsed.unit_index] if parsed.kind == "phone" else list(parsed.unit_indices)
+        return "masked phoneme: " + " + ".join(_phone_name(explanation, i) for i in indices)
     names = {"pitch": "pitch", "stretch": "duration", "noise": "white noise at", "reverb": "reverb, room"}
     draw = f" (draw {parsed.draw + 1})" if parsed.draw else ""
     return f"{names[parsed.kind]} {level_label(parsed.kind, parsed.level)}{draw}"
+
+
+def band_label(band: dict) -> str:
+    """``259–614 Hz`` (``4–5.6 kHz`` from 1 kHz up)."""
+    low, high = band["low_hz"], band["high_hz"]
+    if low >= 1000:
+        return f"{low / 1000:.2g}–{high / 1000:.2g} kHz"
+    return f"{low:.0f}–{high:.0f} Hz" if high < 1000 else f"{low:.0f} Hz–{high / 1000:.2g} kHz"
+
+
+def _describe_bands(explanation: Explanation, parsed) -> str:
+    indices = list(parsed.unit_indices) if parsed.kind == "bands" else [parsed.unit_index]
+    names = [band_label(explanation.bands[i]) if i < len(explanation.bands) else "?" for i in indices]
+    text = "removed: " + " + ".join(names)
+    if parsed.kind == "word_band":
+        index = parsed.word_index
+        word = explanation.words[index].word if index < len(explanation.words) else "?"
+        text += f' inside word {index + 1} "{word}"'
+    return text
+
+
+def _phone_name(explanation: Explanation, i: int) -> str:
+    if i >= len(explanation.phonemes):
+        return "?"
+    phone = explanation.phonemes[i]
+    word = explanation.words[phone.word_index].word if phone.word_index < len(explanation.words) else "?"
+    return f'/{phone.phone}/ of "{word}"'
 
 
 def number(value, digits: int = 3, signed: bool = False) -> str:

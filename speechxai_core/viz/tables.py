@@ -54,7 +54,7 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
             for i in order
         )
         explained = "" if head.target == head.predicted and head.contrast is None else (
-            f'<div style="font-size:12px;color:#b45309">explaining: {escape(head.target)} '
+            f'<div style="font-size:12px;color:#b45309;max-width:260px">explaining: {escape(head.target)} '
             f'(p = {number(head.probability, 2)})'
             + ("" if head.contrast is None else
                f' rather than {escape(head.contrast)} ({escape(head.quantity)} = {number(head.value, 2)}); red: '
@@ -182,11 +182,12 @@ MAX_COALITION_CHOICES = 256
 def variant_choices(explanation: Explanation) -> list[tuple[str, str]]:
     """(label, id) of every scored variant, for a picker; word sets (coalitions) up to
     ``MAX_COALITION_CHOICES``, fewest masked words first (every one stays playable by id)."""
-    coalitions = [r for r in explanation.variants if r.kind == "words"]
+    sets = ("words", "bands", "phones")
+    coalitions = [r for r in explanation.variants if r.kind in sets]
     coalitions.sort(key=lambda r: r.id.count("+"))
     shown = {r.id for r in coalitions[:MAX_COALITION_CHOICES]}
     return [(describe_variant(explanation, record.id), record.id) for record in explanation.variants
-            if record.kind != "words" or record.id in shown]
+            if record.kind not in sets or record.id in shown]
 
 
 def _score_cell(value: float, limit: float, variant: str, spread: float | None = None) -> str:

@@ -258,3 +258,48 @@ def test_choose_word_methods_switch_the_view_and_play_a_coalition(page, app_url,
     page.mouse.click(x, y)
     np.testing.assert_array_equal(player_audio(page, "words:0+1"),
                                   pcm16(variant_audio(explanation, clip_files["wav"], "words:0+1")))
+
+
+def test_bands_and_phonemes_show_and_every_cell_plays(page, app_url, clip_files, artifacts):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    fill(page, "#heads", HEADS)
+    page.get_by_text("Options").click()
+    fill(page, "#contrast", "object=c4")
+    for label in ("Frequency bands", "Word × band", "Phonemes"):
+        page.locator("#unit-methods label", has_text=label).click()
+    explain_and_wait(page)
+    explanation = current_explanation(page)
+    assert len(explanation.bands) == 8 and explanation.phonemes and explanation.heads[1].contrast == "c4"
+    assert "rather than c4" in page.inner_text("#prediction")
+    page.wait_for_selector("#band-chart .js-plotly-plot .bars", timeout=20_000)
+    page.locator("#units").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "app_units_1280.png", full_page=True)
+    # a band bar (head object, band 3): the clip without that band
+    x, y = page.evaluate(POINT_JS, ["#band-chart", 1, 3, explanation.band_scores["object"][3] / 2])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "band:3"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "band:3")))
+    assert "removed: 1.1–1.8 kHz" in page.inner_text("#caption")
+    # a word × band cell (head action, word "on", band 5)
+    x, y = page.evaluate(POINT_JS, ["#word-bands", 0, 5, 1])
+    page.mouse.click(x, y)
+    np.testing.assert_array_equal(player_audio(page, "word_band:1:5"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], "word_band:1:5")))
+    # a word opens onto its phonemes; a phoneme plays masked
+    details = page.locator("#phonemes details[data-word='2']")
+    if details.get_attribute("open") is None:  # the word with the largest phoneme score opens by itself
+        details.locator("summary").click()
+    assert details.get_attribute("open") is not None
+    last = max(i for i, p in enumerate(explanation.phonemes) if p.word_index == 2)
+    page.locator(f"#phonemes details[data-word='2'] td[data-variant='phone:{last}']").first.click()
+    np.testing.assert_array_equal(player_audio(page, f"phone:{last}"),
+                                  pcm16(variant_audio(explanation, clip_files["wav"], f"phone:{last}")))
+    assert "masked phoneme" in page.inner_text("#caption")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(800)
+    page.locator("#band-chart").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "app_units_390.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 392  # nothing pushes the page wider than the phone
