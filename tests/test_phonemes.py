@@ -88,3 +88,17 @@ def test_phonemes_of_another_language_are_refused(sentence):
     audio, words = sentence
     with pytest.raises(AlignmentError, match="English only"):
         align_phones(audio, words, language="it")
+
+
+def test_phonemes_of_a_segment_stay_in_the_recordings_timeline(sentence):
+    audio, words = sentence
+    start = 0.2
+    result = explain(audio, hiss_listener(), words=words, methods="phonemes", start=start, end=audio.duration)
+    for p in result.phonemes:
+        word = result.words[p.word_index]
+        assert word.start - 1e-9 <= p.start < p.end <= word.end + 1e-9 and p.start >= start
+    i = len(result.phonemes) - 1
+    phone = result.phonemes[i]
+    played = variant_audio(result, audio, f"phone:{i}")  # the segment, as scored
+    lo, hi = int(round((phone.start - start) * SR)), int(round((phone.end - start) * SR))
+    assert np.all(played[lo:hi] == 0) and np.abs(played[lo - 400:lo]).max() > 0

@@ -134,12 +134,12 @@ def phoneme_html(explanation: Explanation) -> str:
         if not own:
             continue
         rows = "".join(_phone_row(explanation, i, heads, limit) for i in own)
-        peak = max((scores[h][i] for h in heads for i in own if scores[h][i] is not None), default=None)
+        peak = max((scores[h][i] for h in heads for i in own if scores[h][i] is not None), key=abs, default=None)
         opened = " open" if explanation.phonemes[best].word_index == w else ""
         blocks.append(
             f'<details class="sx-word-phones" data-word="{w}"{opened} style="margin:2px 0">'
             f'<summary style="cursor:pointer;font-size:14px"><b>{escape(word.word)}</b> '
-            f'<span style="color:#6b7280;font-size:12px">{len(own)} phonemes · largest drop '
+            f'<span style="color:#6b7280;font-size:12px">{len(own)} phonemes · strongest score '
             f'{number(peak, signed=True)}</span></summary>'
             f'<table style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">phoneme</th>'
             + "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
