@@ -273,14 +273,20 @@ class Explanation:
         return _to_csv(rows, ["word_index", "word", "band", "low_hz", "high_hz", *heads])
 
     def phoneme_table(self) -> list[dict]:
-        """One row per phoneme: phone, start, end, word index and word, one score column per head."""
+        """One row per phoneme: phone, start, end, word index and word, one leave-one-out column per head,
+        then ``method:head`` columns (phoneme Shapley values)."""
         return [{"phone": p.phone, "start": p.start, "end": p.end, "word_index": p.word_index,
                  "word": self.words[p.word_index].word if p.word_index < len(self.words) else ""}
                 | {head: values[i] for head, values in self.phoneme_scores.items()}
+                | {f"{method}:{head}": values[i] for method, table in self.unit_method_scores.get("phonemes", {}).items()
+                   for head, values in table.items()}
                 for i, p in enumerate(self.phonemes)]
 
     def phoneme_csv(self) -> str:
-        return _to_csv(self.phoneme_table(), ["phone", "start", "end", "word_index", "word", *self.phoneme_scores])
+        extra = [f"{method}:{head}" for method, table in self.unit_method_scores.get("phonemes", {}).items()
+                 for head in table]
+        return _to_csv(self.phoneme_table(), ["phone", "start", "end", "word_index", "word", *self.phoneme_scores,
+                                              *extra])
 
     def interaction_csv(self) -> str:
         """One row per pair of top words and head: the Shapley interaction index."""

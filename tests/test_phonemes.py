@@ -102,3 +102,15 @@ def test_phonemes_of_a_segment_stay_in_the_recordings_timeline(sentence):
     played = variant_audio(result, audio, f"phone:{i}")  # the segment, as scored
     lo, hi = int(round((phone.start - start) * SR)), int(round((phone.end - start) * SR))
     assert np.all(played[lo:hi] == 0) and np.abs(played[lo - 400:lo]).max() > 0
+
+
+def test_phoneme_shapley_shares_out_the_hiss_among_the_phonemes(sentence):
+    audio, words = sentence
+    result = explain(audio, hiss_listener(), words=words, methods="phonemes,phoneme_shapley", targets="hiss")
+    values = np.array(result.unit_method_scores["phonemes"]["shapley"]["class"])
+    assert len(values) == len(result.phonemes) and result.phonemes[int(np.argmax(values))].phone in FRICATIVES
+    everything = "phones:" + "+".join(map(str, range(len(result.phonemes))))
+    full, empty = result.heads[0].value, result.variant(everything).probabilities["class"]
+    assert values.sum() == pytest.approx(full - empty, abs=1e-6)  # efficiency
+    assert result.method_details["phoneme_shapley"]["coalitions"] <= 300
+    assert result.phoneme_csv().splitlines()[0] == "phone,start,end,word_index,word,class,shapley:class"

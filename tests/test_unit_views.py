@@ -77,3 +77,11 @@ def test_report_notebook_and_downloads_include_bands_and_phonemes(result, tmp_pa
     assert re.search(r'<audio[^>]+data-variant="phone:\d+"', notebook)
     names = [p.rsplit("/", 1)[-1] for p in write_downloads(explanation, audio.samples, tmp_path)]
     assert {"spoken.bands.csv", "spoken.word_bands.csv", "spoken.phonemes.csv"} <= set(names)
+
+
+def test_phoneme_shapley_values_get_their_own_column(result):
+    explanation, audio = result
+    with_shapley = explain(audio, high_listener(), words=[w.to_dict() for w in explanation.words],
+                           methods="phonemes,phoneme_shapley")
+    html = phoneme_html(with_shapley)
+    assert "class Shapley</th>" in html and html.count('data-variant="phone:0"') == 3  # name, drop, Shapley

@@ -13,7 +13,7 @@ def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
     parser.add_argument("--methods", default="loo,paraling",
                         help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
-                             "paraling; bands, band_shapley, word_bands (frequency bands), phonemes")
+                             "paraling; bands, band_shapley, word_bands (frequency bands), phonemes, phoneme_shapley")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--contrast", help="explain the target rather than this class: head=CLASS,... (one-head "
                                            "models: CLASS); scores become drops of p(target) − p(contrast)")

@@ -4,7 +4,8 @@ Each method lives in its own module with its math in the docstring:
 ``loo`` (:mod:`.loo`), ``lime`` (:mod:`.lime`), ``shapley`` (:mod:`.shapley`),
 ``gradient``, ``gradient_x_input``, ``integrated_gradients`` (:mod:`.gradients`),
 ``paraling`` (:mod:`.paralinguistic`); over other players (:mod:`.players`): ``bands`` and
-``phonemes`` (leave-one-out, :mod:`.loo`), ``band_shapley`` (:mod:`.shapley`), ``word_bands``
+``phonemes`` (leave-one-out, :mod:`.loo`), ``band_shapley`` and ``phoneme_shapley`` (:mod:`.shapley`),
+``word_bands``
 (:mod:`.word_bands`).
 """
 
@@ -30,7 +31,7 @@ def register(method: Method) -> Method:
 
 
 for _method in (LeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic(),
-                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes")):
+                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes"), Shapley("phonemes")):
     register(_method)
 
 WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)

@@ -96,7 +96,7 @@ def top_words(phi: np.ndarray, count: int) -> list[int]:
 
 class Shapley:
     """Shapley values over the players of ``unit`` (``words``: method ``shapley``; ``bands``:
-    ``band_shapley``)."""
+    ``band_shapley``; ``phonemes``: ``phoneme_shapley``)."""
 
     def __init__(self, unit: str = "words"):
         self.unit = unit

@@ -15,7 +15,8 @@ from .style import DIVERGING, band_label, diverging_css, escape, number, symmetr
 from .tables import CELL_STYLE, HEAD_STYLE, PICK, TABLE_STYLE, _placeholder, _score_cell, _scrolling, _unheard_cell
 
 UNIT_METHOD_CHOICES = [("Frequency bands (leave-one-out)", "bands"), ("Band Shapley values", "band_shapley"),
-                       ("Word × band grid", "word_bands"), ("Phonemes (leave-one-out)", "phonemes")]
+                       ("Word × band grid", "word_bands"), ("Phonemes (leave-one-out)", "phonemes"),
+                       ("Phoneme Shapley values", "phoneme_shapley")]
 
 
 def band_figure(explanation: Explanation) -> go.Figure:
@@ -119,13 +120,16 @@ def word_band_table_html(explanation: Explanation) -> str:
 
 
 def phoneme_html(explanation: Explanation) -> str:
-    """Each word opens (click) onto its phonemes: one small bar per phoneme and head, a click plays the
-    clip with that phoneme masked. The word with the largest phoneme score opens first."""
+    """Each word opens (click) onto its phonemes: one small bar per phoneme and head (and per head's
+    Shapley values when computed), a click plays the clip with that phoneme masked. The word with the
+    largest phoneme score opens first."""
     heads = [h for h in explanation.head_names if h in explanation.phoneme_scores]
     if not heads or not explanation.phonemes:
         return _placeholder("Phonemes appear here when the 'phonemes' method runs.")
     scores = explanation.phoneme_scores
-    limit = symmetric_range(v for h in heads for v in scores[h] if v is not None)
+    shapley = explanation.unit_method_scores.get("phonemes", {}).get("shapley", {})
+    columns = [(h, "", scores[h]) for h in heads] + [(h, "Shapley", shapley[h]) for h in heads if h in shapley]
+    limit = symmetric_range(v for _, _, values in columns for v in values if v is not None)
     best = max(range(len(explanation.phonemes)),
                key=lambda i: max((abs(scores[h][i]) for h in heads if scores[h][i] is not None), default=0.0))
     blocks = []
@@ -133,7 +137,7 @@ def phoneme_html(explanation: Explanation) -> str:
         own = [i for i, p in enumerate(explanation.phonemes) if p.word_index == w]
         if not own:
             continue
-        rows = "".join(_phone_row(explanation, i, heads, limit) for i in own)
+        rows = "".join(_phone_row(explanation, i, columns, limit) for i in own)
         peak = max((scores[h][i] for h in heads for i in own if scores[h][i] is not None), key=abs, default=None)
         opened = " open" if explanation.phonemes[best].word_index == w else ""
         blocks.append(
@@ -142,16 +146,17 @@ def phoneme_html(explanation: Explanation) -> str:
             f'<span style="color:#6b7280;font-size:12px">{len(own)} phonemes · strongest score '
             f'{number(peak, signed=True)}</span></summary>'
             f'<table style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">phoneme</th>'
-            + "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
+            + "".join(f'<th style="{HEAD_STYLE}">{escape(h)}{" " + kind if kind else ""}</th>' for h, kind, _ in columns)
             + f'</tr></thead><tbody>{rows}</tbody></table></details>')
     return _scrolling(f'<div class="sx-phonemes">{"".join(blocks)}</div>')
 
 
-def _phone_row(explanation: Explanation, i: int, heads: list[str], limit: float) -> str:
+def _phone_row(explanation: Explanation, i: int, columns: list[tuple], limit: float) -> str:
+    """One phoneme: its name and times, then one bar per column (leave-one-out per head, Shapley values)."""
     phone = explanation.phonemes[i]
     variant = f"phone:{i}"
-    cells = "".join(_bar_cell(explanation.phoneme_scores[h][i], limit, variant)
-                    if explanation.phoneme_scores[h][i] is not None else _unheard_cell() for h in heads)
+    cells = "".join(_bar_cell(values[i], limit, variant) if values[i] is not None else _unheard_cell()
+                    for _, _, values in columns)
     return (f'<tr><td style="{HEAD_STYLE}" data-variant="{variant}" {PICK} title="play: {variant}">/{escape(phone.phone)}/'
             f'<span style="color:#6b7280;font-size:12px"> {phone.start:.2f}–{phone.end:.2f} s</span></td>{cells}</tr>')
 
