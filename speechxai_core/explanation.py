@@ -26,6 +26,8 @@ WARNING_CODES = (
     "method_skipped",         # a method estimated to take longer than the time limit was not run
     "shapley_uncertain",      # estimated Shapley values with large standard errors: increase the budget
     "transcription_filtered", # transcribed segments dropped as made up (non-speech): their words are not explained
+    "transcript_uncertain",   # automatically transcribed words the recogniser was unsure of: check and correct them
+    "out_of_scope",           # the clip is unlike what the model was built for: its prediction may mean nothing
 )
 
 

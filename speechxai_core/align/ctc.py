@@ -139,12 +139,13 @@ class CTCAligner(Aligner):
         require_speech(audio)
         settings = {**self.settings(), "language": language}
         if transcript is None:
-            from .whisper import filtered_setting, get_transcriber
+            from .whisper import filtered_setting, get_transcriber, heard_confidence
 
             transcriber = get_transcriber(self.asr_model)
-            heard = transcriber.transcription(audio, language)
+            heard = transcriber.transcription(audio, language, word_timestamps=True)
             transcript = heard.text
-            settings.update(transcribed=True, asr_model=transcriber.describe(), **filtered_setting(heard))
+            settings.update(transcribed=True, asr_model=transcriber.describe(), **filtered_setting(heard),
+                            **heard_confidence(heard))
         tokens = transcript_tokens(transcript)
         if not tokens:
             raise AlignmentError(f"{audio.name}: the transcript is empty")

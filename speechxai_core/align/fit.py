@@ -8,11 +8,17 @@ geometric mean over its words::
     fit = exp( 1/W Σ_w log p(w) ),   log p(w) = 1/|w| Σ_{i ∈ w} log p(t_i | audio, t_<i)
 
 Spoken words get probabilities near 1; words that are not in the audio get probabilities
-of 10⁻³ and below. A transcript with ``fit < MIN_FIT`` is flagged; the words it names are
-those with ``p(w) < MIN_FIT`` (at least the least likely one). Clips longer than Whisper's
-30 s window are scored in pieces of at most 30 s, cut around the aligned words.
+of 10⁻³ and below. Each word is judged on its own: a transcript is flagged when some word of
+at least ``MIN_WORD_LETTERS`` letters has ``p(w) < MIN_WORD_P`` (one typed word the audio does
+not support, "kitchen" said as "office"), or when the whole fits badly, ``fit < MIN_FIT``.
+One-letter words ("a", "I") are left to the whole: in fluent speech they are often swallowed,
+and Whisper, trained on clean text, gives a repeated "a" a low probability even when said. The words it names are those below
+``MIN_WORD_P`` (else those below ``MIN_FIT``, else the least likely one). Clips longer than
+Whisper's 30 s window are scored in pieces of at most 30 s, cut around the aligned words.
 
-``MIN_FIT`` was chosen on human recordings (``scripts/eval_transcript_fit.py``; rates in the README).
+``MIN_FIT`` was chosen on human recordings (``scripts/eval_transcript_fit.py``); ``MIN_WORD_P``
+maximises Youden's J on one-word substitutions vs correct transcripts of synthetic speech through
+random channels (``scripts/calibrate_checks.py``), not on the human recordings; rates in the README.
 """
 
 from __future__ import annotations
@@ -25,10 +31,15 @@ import soxr
 
 from ..audio import Audio
 from .base import AlignmentError
+from .text import normalise
 from .words import Word
 
 #: Lowest fit (geometric mean word probability) of a transcript that is taken to fit the audio.
 MIN_FIT = 0.02
+#: Lowest probability of a single word that the audio is taken to support...
+MIN_WORD_P = 0.001
+#: ...for words of at least this many letters.
+MIN_WORD_LETTERS = 2
 SAMPLE_RATE = 16000
 WINDOW_S = 30.0
 #: Audio kept around a piece's words when a long clip is scored in pieces.
@@ -44,27 +55,40 @@ class TranscriptFit:
     probabilities: list[float]
     min_fit: float = MIN_FIT
     asr_model: str = ""
+    min_word_p: float = MIN_WORD_P
+
+    @property
+    def unsupported(self) -> list[int]:
+        """Indices of the words (of ``MIN_WORD_LETTERS`` letters or more) below ``min_word_p``."""
+        return [i for i, (w, p) in enumerate(zip(self.words, self.probabilities))
+                if p < self.min_word_p and len(normalise(w)) >= MIN_WORD_LETTERS]
 
     @property
     def flagged(self) -> bool:
-        return self.fit < self.min_fit
+        return self.fit < self.min_fit or bool(self.unsupported)
 
     @property
     def suspect(self) -> list[str]:
-        """Words that look wrong: below ``min_fit``, else the least likely one (when flagged)."""
+        """Words that look wrong: below ``min_word_p``, else below ``min_fit``, else the least likely one
+        (when flagged)."""
         if not self.flagged:
             return []
-        low = [w for w, p in zip(self.words, self.probabilities) if p < self.min_fit]
+        low = [self.words[i] for i in self.unsupported] or [
+            w for w, p in zip(self.words, self.probabilities) if p < self.min_fit]
         return low or [self.words[int(np.argmin(self.probabilities))]]
 
     def message(self) -> str:
         words = ", ".join(f"'{w}'" for w in self.suspect)
-        return (f"the transcript does not seem to fit the audio (fit {self.fit:.3f}, below {self.min_fit:g}); "
+        why = (f"fit {self.fit:.3f}, below {self.min_fit:g}" if self.fit < self.min_fit else
+               f"a word below probability {self.min_word_p:g}")
+        return (f"the transcript does not seem to fit the audio ({why}); "
                 f"these words do not sound like the recording: {words}")
 
     def describe(self) -> dict:
-        data = {"fit": round(self.fit, 5), "min_fit": self.min_fit, "flagged": self.flagged,
-                "asr_model": self.asr_model, "word_probabilities": [round(p, 5) for p in self.probabilities]}
+        data = {"fit": round(self.fit, 5), "min_fit": self.min_fit, "min_word_probability": self.min_word_p,
+                "flagged": self.flagged, "asr_model": self.asr_model,
+                "word_probabilities": [round(p, 5) for p in self.probabilities],
+                "unsupported": self.unsupported}
         if self.flagged:
             data |= {"suspect": self.suspect, "message": self.message()}
         return data

@@ -87,6 +87,7 @@ def align(audio: AudioSource, transcript: str | None = None, language: str = "en
     chosen = get_aligner(name, language, **options)
     chosen.check_language(language)
     alignment = with_clean_labels(chosen.align(audio, transcript, language), transcribed=transcript is None)
+    with_uncertain_words(alignment, audio)
     if aligner == "auto" and chosen.name == "whisper":
         alignment.settings["auto_choice"] = (f"no forced aligner for '{language}' is available offline; "
                                              "the words and times are Whisper's own")
@@ -103,6 +104,19 @@ def with_clean_labels(result: Alignment, transcribed: bool) -> Alignment:
     result.pronunciation_guessed = [renamed.get(w, w) for w in result.pronunciation_guessed]
     result.timing_guessed = [renamed.get(w, w) for w in result.timing_guessed]
     return result
+
+
+def with_uncertain_words(result: Alignment, audio: Audio) -> None:
+    """Name the transcribed words the recogniser was unsure of in the settings (``uncertain_words``;
+    see :mod:`.confidence`)."""
+    from .confidence import confidence_settings, second_opinion
+
+    confidences = result.settings.get("asr_confidence")
+    if confidences is None or len(confidences) != len(result.words):
+        result.settings.pop("asr_confidence", None)
+        return
+    second = second_opinion(audio, result.words, str(result.settings.get("asr_model") or "tiny.en"))
+    result.settings.update(confidence_settings([w.word for w in result.words], confidences, second))
 
 
 def clear_cache() -> None:

@@ -54,7 +54,7 @@ class SphinxAligner(Aligner):
         require_speech(audio)
         if transcript is not None:
             return self._force(audio, transcript, self.settings())
-        from .whisper import filtered_note, filtered_setting, segment_words
+        from .whisper import filtered_note, filtered_setting, heard_confidence, segment_words
 
         heard = self.transcriber.transcription(audio, language, word_timestamps=True)
         text, segments = heard.text, heard.segments
@@ -63,12 +63,13 @@ class SphinxAligner(Aligner):
         settings = {**self.settings(), "transcribed": True, "asr_model": self.transcriber.describe(),
                     **filtered_setting(heard)}
         try:
-            return self._force(audio, text, settings)
+            return self._force(audio, text, {**settings, **heard_confidence(heard)})
         except AlignmentError as exc:
             words = segment_words(segments, audio.duration)
             if not words:
                 raise
             settings["fallback"] = f"Whisper word times ({exc})"
+            settings["asr_confidence"] = [w.score for w in words]
             return Alignment(words, self.name, text, settings, timing_guessed=[w.word for w in words])
 
     def _force(self, audio: Audio, transcript: str, settings: dict) -> Alignment:

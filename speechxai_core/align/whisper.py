@@ -126,6 +126,14 @@ def filtered_note(heard: Transcription) -> str:
     return f" (Whisper's {texts} dropped: no-speech probability or log-probability says it was made up)"
 
 
+def heard_confidence(heard: Transcription) -> dict:
+    """``{"asr_confidence": [...]}``: Whisper's probability of each token of the heard text
+    (see :mod:`.confidence`); needs a transcription made with word timestamps."""
+    from .confidence import heard_words, token_confidences
+
+    return {"asr_confidence": token_confidences(heard.text, heard_words(heard.segments))}
+
+
 def segment_words(segments, duration: float) -> list[Word]:
     """The timed words inside faster-whisper segments (probability as score), clipped to the clip."""
     return [

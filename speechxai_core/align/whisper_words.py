@@ -32,5 +32,6 @@ class WhisperWordsAligner(Aligner):
         words = segment_words(heard.segments, audio.duration)
         if not words:
             raise AlignmentError(f"{audio.name}: no words were heard in the clip" + filtered_note(heard))
-        settings = {**self.settings(), "language": language, "transcribed": True, **filtered_setting(heard)}
+        settings = {**self.settings(), "language": language, "transcribed": True, **filtered_setting(heard),
+                    "asr_confidence": [w.score for w in words]}
         return Alignment(words, self.name, heard.text, settings, timing_guessed=[w.word for w in words])

@@ -10,7 +10,8 @@ from ..explanation import Explanation
 
 def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
     """Silence, and what the aligner could not do (fallback, guessed pronunciations or timings,
-    a transcript that does not fit, transcribed text dropped as made up)."""
+    a transcript that does not fit, transcribed words the recogniser was unsure of, transcribed
+    text dropped as made up)."""
     if len(clip.samples) and float(np.max(np.abs(clip.samples))) < SILENCE_PEAK:
         explanation.warn("silent_clip", f"{clip.name}: the clip is silent; its explanation will be flat")
     if aligner.get("name") == "windows" and "reason" in aligner:
@@ -26,6 +27,10 @@ def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
     timed = aligner.get("timing_guessed") or []
     if timed:
         explanation.warn("timing_guessed", f"word times are estimates, not an alignment, for: {_list(timed)}")
+    uncertain = aligner.get("uncertain_words") or []
+    if uncertain:
+        explanation.warn("transcript_uncertain", f"automatic transcript: the recogniser was unsure of {_list(uncertain)}; "
+                                                 "check and correct these words, then Explain again")
     dropped = [segment["text"] for segment in aligner.get("filtered_segments") or []]
     if dropped:
         explanation.warn("transcription_filtered", f"transcribed text dropped as made up on non-speech (not "
@@ -35,3 +40,14 @@ def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
 def _list(words: list[str], limit: int = 12) -> str:
     shown = ", ".join(words[:limit])
     return shown + (f" and {len(words) - limit} more" if len(words) > limit else "")
+
+
+def add_scope(explanation: Explanation, scope: dict | None) -> None:
+    """Record the model's scope signal (``model["scope"]``) and warn ``out_of_scope`` above its threshold."""
+    if scope is None:
+        return
+    explanation.model["scope"] = scope
+    if scope["out_of_scope"]:
+        explanation.warn("out_of_scope", f"the clip seems unlike what the model was built for ({scope['signal']}: "
+                                         f"{scope['score']:.3g}, above {scope['threshold']:g}); its prediction and "
+                                         "this explanation may mean little")
