@@ -75,6 +75,21 @@ class ScoringEngine:
                 self._originals.popitem(last=False)
         return self._originals[key]
 
+    def out_of_scope(self, renderer: Renderer) -> dict | None:
+        """The classifier's scope signal for the unperturbed clip: ``{"score", "threshold", "out_of_scope",
+        "signal"}``, or None when the model gives none."""
+        threshold = self.classifier.out_of_scope_threshold
+        if threshold is None:
+            return None
+        samples = renderer.audio.samples
+        score = self.classifier.out_of_scope_score(samples[None], np.array([len(samples)]))
+        self.forward_passes += 1
+        if score is None:
+            return None
+        value = float(np.asarray(score, dtype=np.float64).reshape(-1)[0])
+        return {"score": round(value, 5), "threshold": threshold, "out_of_scope": bool(value > threshold),
+                "signal": self.classifier.out_of_scope_signal}
+
     def score(
         self, renderer: Renderer, variants: Sequence[Variant], progress: ProgressCallback | None = None
     ) -> dict[str, Probabilities]:

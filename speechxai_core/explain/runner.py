@@ -29,7 +29,7 @@ from ..perturb.render import Renderer
 from ..perturb.variants import PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
 from .base import Context, MethodOptions
-from .caveats import add_caveats
+from .caveats import add_caveats, add_scope
 from .cost import LARGE_RUN_S, estimate
 from .methods import get_methods
 from .segment import cut, heard, inside, offset, shift, unheard_message
@@ -168,6 +168,7 @@ def iter_explain(
     if contrasts:
         explanation.settings["contrast"] = contrasts
     add_caveats(explanation, clip, aligner_settings)
+    add_scope(explanation, engine.out_of_scope(renderer))
     unheard = [word.word for i, word in enumerate(explanation.words) if i not in set(heard_words)]
     if unheard:
         explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))

@@ -22,6 +22,11 @@ class Classifier(ABC):
     e.g. a transformer that takes an attention mask), and ``max_duration``: the longest
     input in seconds that the model really uses (audio after it is cut off or ignored),
     None when it hears inputs of any length.
+
+    A model that can tell when a clip lies outside what it was built for overrides
+    ``out_of_scope_score`` and sets ``out_of_scope_threshold`` (and ``out_of_scope_signal``, what
+    the score measures, for people); explanations of clips scoring above the threshold carry an
+    ``out_of_scope`` warning.
     """
 
     heads: list[Head]
@@ -29,6 +34,8 @@ class Classifier(ABC):
     name: str
     supports_padding: bool = False
     max_duration: float | None = None
+    out_of_scope_threshold: float | None = None
+    out_of_scope_signal: str = ""
 
     @abstractmethod
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
@@ -40,6 +47,11 @@ class Classifier(ABC):
     def members(self) -> list["Classifier"]:
         """The separately trained members of an ensemble, each as a classifier (empty for one model)."""
         return []
+
+    def out_of_scope_score(self, waveforms: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+        """Per clip, how far it lies from what the model was built for (higher: farther), compared with
+        ``out_of_scope_threshold``; None (the default) when the model has no such signal."""
+        return None
 
     def head(self, name: str) -> Head:
         for head in self.heads:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .base import Classifier, ModelLoadError
-from .heads import parse_heads
+from .heads import parse_heads, softmax
 
 MODEL_TYPE = "whisper-encoder-slots"
 POOL = 4  # encoder frames (20 ms) averaged into one head frame
@@ -85,10 +85,14 @@ def build_heads(config: dict):
 
         def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             """Per slot, the mean of the members' log-probabilities (their renormalised geometric mean)."""
+            return self.each(states, mask).mean(0)
+
+        def each(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Every member's log-probabilities per slot: (members, batch, Σ sizes)."""
             return torch.stack([
                 torch.cat([block.log_softmax(-1) for block in member(states, mask).split(self.sizes, dim=-1)], dim=-1)
                 for member in self.members
-            ]).mean(0)
+            ])
 
     def member() -> SlotHeads:
         return SlotHeads(config["layers"], config["width"], config["hidden"], config["sizes"],
@@ -161,9 +165,13 @@ def build_network(encoder, heads, sampling_rate: int, tail: float):
             super().__init__()
             self.encoder, self.heads = encoder, heads
 
-        def forward(self, input_features, lengths):
+        def forward(self, input_features, lengths, members: bool = False):
+            """``members``: also each ensemble member's log-probabilities (``member_logits``)."""
             states = pooled_states(self.encoder, input_features)
             mask = frame_mask(lengths.cpu().numpy(), sampling_rate, states.shape[2], tail).to(states.device)
+            if members and hasattr(self.heads, "each"):
+                each = self.heads.each(states, mask)
+                return SimpleNamespace(logits=each.mean(0), member_logits=each)
             return SimpleNamespace(logits=self.heads(states, mask))
 
     return Network()
@@ -200,6 +208,11 @@ class EncoderSlotsClassifier(Classifier):
         self.model = build_network(encoder, head_model, self.sampling_rate, tail).to(self.device).eval()
         self.heads = parse_heads(heads or self.config["heads"], list(self.config["labels"]))
         self._torch = torch
+        if int(self.config.get("members", 1)) > 1:
+            from .scope import SCOPE_SIGNAL, SCOPE_THRESHOLD
+
+            self.out_of_scope_threshold = float(self.config.get("out_of_scope_threshold", SCOPE_THRESHOLD))
+            self.out_of_scope_signal = SCOPE_SIGNAL
 
     def predict(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
         from .heads import split_probabilities
@@ -224,12 +237,35 @@ class EncoderSlotsClassifier(Classifier):
             clone.model = build_network(self.model.encoder, member, self.sampling_rate,
                                         float(self.config["tail_seconds"])).eval()
             clone.name = f"{self.name} (member {i + 1} of {len(heads.members)})"
+            clone.out_of_scope_threshold = None  # the scope signal is the ensemble's, not a member's
             clones.append(clone)
         return clones
 
-    def logits(self, items: list[np.ndarray]) -> np.ndarray:
-        """Logits of clips that share one encoded window."""
+    def logits(self, items: list[np.ndarray], members: bool = False) -> np.ndarray:
+        """Logits of clips that share one encoded window; with ``members``, each ensemble member's
+        log-probabilities instead: (members, batch, Σ sizes)."""
         inputs = self.extractor(items, sampling_rate=self.sampling_rate)
         with self._torch.inference_mode():
-            output = self.model(inputs["input_features"].to(self.device), inputs["lengths"].to(self.device))
-        return output.logits.float().cpu().numpy()
+            output = self.model(inputs["input_features"].to(self.device), inputs["lengths"].to(self.device),
+                                members=members)
+        if not members:
+            return output.logits.float().cpu().numpy()
+        return getattr(output, "member_logits", output.logits[None]).float().cpu().numpy()
+
+    def member_probabilities(self, waveforms: np.ndarray, lengths: np.ndarray) -> dict[str, np.ndarray]:
+        """Each ensemble member's probabilities: {head: (members, batch, classes)} (one member: its own)."""
+        windows = np.array([self.extractor.frames(int(n)) for n in lengths])
+        count = int(self.config.get("members", 1))
+        logits = np.zeros((count, len(lengths), sum(self.config["sizes"])))
+        for frames in np.unique(windows):
+            rows = np.flatnonzero(windows == frames)
+            logits[:, rows] = self.logits([waveforms[i][: lengths[i]] for i in rows], members=True)
+        return {head.name: softmax(logits[..., head.start:head.end].astype(np.float64)) for head in self.heads}
+
+    def out_of_scope_score(self, waveforms: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+        """See :func:`.scope.ensemble_scope` (an ensemble's members and their agreement); None for one member."""
+        if self.out_of_scope_threshold is None:
+            return None
+        from .scope import ensemble_scope
+
+        return ensemble_scope(self.member_probabilities(waveforms, lengths))
