@@ -189,12 +189,29 @@ def heads_hint(model: str) -> dict:
     return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
-def new_clip(audio: str | None, current: CurrentClip) -> tuple:
+def new_clip(audio: str | None, transcript: str, current: CurrentClip) -> tuple:
     """Event: a clip was uploaded, recorded or removed. The transcript, word timings, segment and results
-    of the previous clip go with it; words typed before any clip stay for this one."""
+    of the previous clip go with it; words typed before any clip (or after removing one) stay for this
+    one, words found automatically in another clip never do."""
     if not current.replace(audio):
-        return (gr.skip(),) * 7
+        cleared = "" if current.found_elsewhere(transcript, audio, segment_of(None, None)) else gr.skip()
+        return (cleared,) + (gr.skip(),) * 6
     return "", None, "", gr.update(visible=False), None, None, None
+
+
+def segment_of(start, end) -> tuple:
+    """The segment (start, end) as a run reads the two number fields (0 or empty: open)."""
+    return (start or None, end or None)
+
+
+def new_segment(audio: str | None, start, end, transcript: str, current: CurrentClip) -> tuple:
+    """Event: "Explain from / up to" changed. Words found automatically in another part of the clip go
+    (the next run finds this part's); a typed transcript stays and is checked against this part by the
+    next run."""
+    if not current.found_elsewhere(transcript, audio, segment_of(start, end)):
+        return gr.skip(), gr.skip()
+    return "", status_html("The transcript found for the previous part of the clip was cleared; Explain finds "
+                           "the words of this part.")
 
 
 def example_clip(audio: str | None, current: CurrentClip) -> tuple:
@@ -371,7 +388,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
-        if not current.claim(audio or ""):
+        claimed = current.claim(audio or "")
+        if claimed is None:
             return
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
@@ -380,10 +398,15 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
-            if not current.is_current(audio or ""):
-                return  # another clip was given meanwhile: nothing of this run belongs on the page
+            if not current.is_current(audio or "", claimed):
+                # another clip was given meanwhile: nothing of this run belongs on the page, and its
+                # last update (which Gradio sends again as the run ends) must carry nothing of it
+                yield {components["status"]: ""}
+                return
             if "error" in views:
                 gr.Warning(views.pop("error"))
+            if "transcript" in views:
+                current.found_words(audio or "", segment_of(start, end), views["transcript"])
             yield {components[name]: value for name, value in views.items()}
 
     def play_selected(current: Session | None, event: gr.EventData):
@@ -510,8 +533,12 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
                              trigger_mode="always_last")
         model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
-        audio.input(new_clip, [audio, current_clip], [transcript, words_file, status, results, session, start, end],
-                    api_visibility="private", concurrency_limit=None)
+        audio.input(new_clip, [audio, transcript, current_clip],
+                    [transcript, words_file, status, results, session, start, end], api_visibility="private",
+                    concurrency_limit=None)
+        for bound in (start, end):
+            bound.input(new_segment, [audio, start, end, transcript, current_clip], [transcript, status],
+                        api_visibility="private", concurrency_limit=None)
         if example_list is not None:
             example_list.load_input_event.then(example_clip, [audio, current_clip],
                                                [transcript, status, results, session, start, end],

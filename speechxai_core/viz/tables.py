@@ -26,6 +26,11 @@ PICK = 'class="sx-pick" tabindex="0" role="button"'
 #: Words the model does not hear (not scored): grey, hatched.
 UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
 UNHEARD_TITLE = "not scored: outside what the model hears"
+#: Words to check (an automatic word the recogniser was unsure of, a typed word the audio does not
+#: support): a dashed amber underline and a "?", apart from the score colours.
+DOUBT_STYLE = "border-bottom:2px dashed #d97706"
+DOUBT_MARK = '<sup class="sx-doubt-mark" style="color:#b45309;font-weight:700" aria-hidden="true">?</sup>'
+DOUBT_ADVICE = "check and correct these words, then Explain again"
 
 
 
@@ -70,7 +75,46 @@ def prediction_html(explanation: Explanation, top: int = 3) -> str:
     model = escape(display_name(explanation.model.get("name", "")))
     return (f'<div class="sx-prediction"><div style="font-size:13px;color:#6b7280;margin-bottom:4px">'
             f'{escape(explanation.audio["name"])} · {explanation.audio["duration"]:.2f} s · model {model}</div>'
+            f'{scope_html(explanation)}'
             f'<div style="display:flex;flex-wrap:wrap;gap:10px">{"".join(cards)}</div></div>')
+
+
+def doubtful_words(explanation: Explanation) -> dict[int, str]:
+    """{word index: why to check it}: automatic words below the recogniser's confidence threshold
+    (``aligner.asr_confidence``) and typed words the audio does not support (``transcript_fit``)."""
+    aligner = explanation.settings.get("aligner", {})
+    doubts = {}
+    confidence = aligner.get("asr_confidence") or []
+    if len(confidence) == len(explanation.words):
+        doubts |= {i: f"automatic transcript: the recogniser was unsure of this word (confidence "
+                      f"{confidence[i]:.2f}); {DOUBT_ADVICE}" for i in aligner.get("uncertain_indices", [])}
+    fit = aligner.get("transcript_fit") or {}
+    probabilities = fit.get("word_probabilities") or []
+    if fit.get("flagged") and len(probabilities) == len(explanation.words):
+        doubts |= {i: f"the audio does not seem to say this word (probability {probabilities[i]:.3g}); "
+                      f"{DOUBT_ADVICE}" for i in fit.get("unsupported", [])}
+    return doubts
+
+
+def _doubt_note(doubts: dict[int, str], explanation: Explanation) -> str:
+    if not doubts:
+        return ""
+    words = ", ".join(f"'{escape(explanation.words[i].word)}'" for i in sorted(doubts))
+    return (f'<div class="sx-doubt-note" style="font-size:13px;color:#92400e;margin:2px 0 6px">Words marked '
+            f'<span style="{DOUBT_STYLE}">like this</span>{DOUBT_MARK} may not be what was said ({words}): '
+            f'{DOUBT_ADVICE}.</div>')
+
+
+def scope_html(explanation: Explanation) -> str:
+    """A banner when the model says the clip is out of its scope ("" otherwise)."""
+    scope = explanation.model.get("scope") or {}
+    if not scope.get("out_of_scope"):
+        return ""
+    return (f'<div class="sx-out-of-scope" data-code="out_of_scope" style="border:1px solid #f59e0b;'
+            f'background:#fffbeb;color:#92400e;border-radius:8px;padding:6px 12px;margin:0 0 8px;font-size:14px">'
+            f'<b>Out of scope?</b> This clip seems unlike what the model was built for '
+            f'({escape(scope.get("signal", "scope score"))}: {number(scope["score"], 3)}, above '
+            f'{number(scope["threshold"], 3)}): the prediction and its explanation may mean little.</div>')
 
 
 def warnings_html(explanation: Explanation) -> str:
@@ -101,11 +145,15 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
         return _placeholder(f"{METHOD_LABELS.get(method, method)} word attributions appear here once words are scored.")
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     errors = explanation.method_details.get(method, {}).get("stderr", {})
+    doubts = doubtful_words(explanation)
     rows = []
     for i, word in enumerate(explanation.words):
         cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i)) if
                         scores[h][i] is not None else _unheard_cell() for h in heads)
-        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" {PICK}>{escape(word.word)}'
+        label = escape(word.word) if i not in doubts else (
+            f'<span class="sx-doubt" title="{escape(doubts[i])}" style="{DOUBT_STYLE}">{escape(word.word)}</span>'
+            f'{DOUBT_MARK}')
+        rows.append(f'<tr><td style="{HEAD_STYLE}" data-variant="word:{i}" {PICK}>{label}'
                     f'<span style="color:#6b7280;font-size:12px"> {word.start:.2f}–{word.end:.2f} s</span></td>'
                     f'{cells}</tr>')
     fit = explanation.method_details.get(method, {}).get("r2", {})
@@ -113,9 +161,9 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
         f'<tr><td style="{HEAD_STYLE}">fit R²</td>'
         + "".join(f'<td style="{CELL_STYLE}">{"n/a" if fit.get(h) is None else f"{fit[h]:.2f}"}</td>' for h in heads)
         + "</tr>")
-    return _scrolling(f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
-                      f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}'
-                      f'</tbody></table>')
+    return _doubt_note(doubts, explanation) + _scrolling(
+        f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
+        f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}</tbody></table>')
 
 
 def _stderr(errors: dict, head: str, i: int) -> float | None:
@@ -128,22 +176,25 @@ def transcript_html(explanation: Explanation, method: str = "loo") -> str:
     scores, heads, limit = _word_score_heads(explanation, method)
     if not heads:
         return _placeholder("The highlighted transcript appears here once words are scored.")
+    doubts = doubtful_words(explanation)
     lines = []
     for head in heads:
         spans = "".join(
             f'<span class="sx-word sx-unheard" title="{UNHEARD_TITLE}" style="{UNHEARD_STYLE};padding:2px 5px;'
             f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
             if score is None else
-            f'<span class="sx-pick sx-word" tabindex="0" role="button" data-variant="word:{i}" '
-            f'title="{escape(head)}: {number(score, signed=True)}" '
+            f'<span class="sx-pick sx-word{" sx-doubt" if i in doubts else ""}" tabindex="0" role="button" '
+            f'data-variant="word:{i}" title="{escape(head)}: {number(score, signed=True)}'
+            f'{escape(" · " + doubts[i]) if i in doubts else ""}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
-            f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block">'
-            f'{escape(word.word)}</span>'
+            f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block'
+            f'{";" + DOUBT_STYLE if i in doubts else ""}">'
+            f'{escape(word.word)}{DOUBT_MARK if i in doubts else ""}</span>'
             for i, (word, score) in enumerate(zip(explanation.words, scores[head]))
         )
         lines.append(f'<div style="margin:4px 0;font-size:17px"><span style="display:inline-block;width:90px;'
                      f'font-size:12px;color:#6b7280">{escape(head)}</span>{spans}</div>')
-    return f'<div class="sx-transcript">{"".join(lines)}</div>'
+    return f'<div class="sx-transcript">{_doubt_note(doubts, explanation)}{"".join(lines)}</div>'
 
 
 def paralinguistic_table_html(explanation: Explanation) -> str:

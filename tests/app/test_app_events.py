@@ -207,16 +207,36 @@ def test_a_new_clip_clears_the_previous_clips_words_and_results():
     skip = type(app.gr.skip())
     current = CurrentClip()
     # words typed or uploaded before the first clip belong to it: nothing is cleared
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", current))
-    transcript, words_file, status, results, session, start, end = app.new_clip("/cache/b.wav", current)
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/a.wav", "typed", current))
+    transcript, words_file, status, results, session, start, end = app.new_clip("/cache/b.wav", "typed", current)
     assert (transcript, words_file, status, session) == ("", None, "", None)
     assert (start, end) == (None, None)  # the previous clip's segment goes too
     assert results["visible"] is False and current.clip == "/cache/b.wav"
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", current))  # the same clip
-    assert app.new_clip(None, current)[0] == ""  # removing the clip clears them too
-    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", current))
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/b.wav", "", current))  # the same clip
+    assert app.new_clip(None, "", current)[0] == ""  # removing the clip clears them too
+    assert all(isinstance(value, skip) for value in app.new_clip("/cache/c.wav", "typed", current))
     # an example brings its own timings: only the transcript, status and results are cleared
     assert app.example_clip("/examples/lamp.wav", current)[:2] == ("", "") and current.clip == "/examples/lamp.wav"
+
+
+def test_automatic_words_never_stay_on_another_clip_or_segment():
+    from speechxai_core.serving.current_clip import CurrentClip
+
+    skip = type(app.gr.skip())
+    current = CurrentClip()
+    current.replace("/cache/a.wav")
+    current.found_words("/cache/a.wav", (None, None), "bring my newspaper")
+    app.new_clip(None, "", current)  # ✕: the clip is removed ...
+    # ... and A's words land in the box late: the next upload clears them although no clip was current
+    assert app.new_clip("/cache/b.wav", "bring my newspaper", current)[0] == ""
+    assert isinstance(app.new_clip("/cache/b.wav", "typed by hand", current)[0], skip)
+    # a new segment: the previous segment's automatic words go, typed ones stay (the next run checks them)
+    current.found_words("/cache/b.wav", (None, None), "lamp off in the bedroom")
+    transcript, status = app.new_segment("/cache/b.wav", 0.5, 1.2, "lamp off in the bedroom", current)
+    assert transcript == "" and "cleared" in status
+    assert all(isinstance(v, skip) for v in app.new_segment("/cache/b.wav", 0.5, 1.2, "lamp off", current))
+    assert all(isinstance(v, skip) for v in app.new_segment("/cache/b.wav", 0, None, "lamp off in the bedroom",
+                                                            current))  # the whole clip, as found
 
 
 def test_a_run_only_claims_its_own_clip():
@@ -235,6 +255,11 @@ def test_a_run_only_claims_its_own_clip():
     threading.Timer(0.2, current.replace, ["/cache/d.wav"]).start()
     assert current.claim("/cache/d.wav", wait_s=5)
     assert copy.deepcopy(current).clip is None  # every page session starts empty
+    # the same file removed and uploaded again (the same path) is a new clip: a run on it before is over
+    version = current.claim("/cache/d.wav")
+    current.replace(None)
+    current.replace("/cache/d.wav")
+    assert current.is_current("/cache/d.wav") and not current.is_current("/cache/d.wav", version)
 
 
 def test_example_clips_are_offered_with_their_word_timings(tmp_path, model_dir, clip_files):
