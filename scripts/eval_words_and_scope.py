@@ -5,7 +5,8 @@ It prints:
 
 1. the word error rate of each transcriber (``tiny.en``, ``base`` when installed) and its time per clip;
 2. automatic transcripts (the default aligner, as ``speechxai explain`` runs it): the share of wrong ones
-   (any word error) with a ``transcript_uncertain`` warning, and of right ones with it;
+   (any word error) with a ``transcript_uncertain`` warning, and of right ones with it (a clip where
+   nothing is heard counts as wrong and warned: its explanation carries ``alignment_fallback``);
 3. typed transcripts with one word swapped (``SUBSTITUTIONS``): the share flagged by the transcript check
    (``transcript_mismatch``), and of the same clips' correct transcripts;
 4. the bundled model's ``out_of_scope`` warning on the commands it does not cover (timers, weather,
@@ -27,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from speechxai_core.align.base import AlignmentError  # noqa: E402
 from speechxai_core.align.registry import align  # noqa: E402
 from speechxai_core.align.text import transcript_tokens  # noqa: E402
 from speechxai_core.align.whisper import get_transcriber  # noqa: E402
@@ -88,12 +90,14 @@ def automatic(rows: list[dict], data: Path) -> dict:
     """Automatic transcripts (default aligner): wrong ones and right ones with uncertain words."""
     wrong_flagged, right_flagged, details = [], [], []
     for row in rows:
-        result = align(load_audio(data / row["path"], 16000, max_duration=None))
-        wrong = errors(normalise(row["transcript"]), normalise(result.transcript)) > 0
-        flagged = bool(result.settings.get("uncertain_words"))
-        (wrong_flagged if wrong else right_flagged).append(flagged)
-        details.append({"clip": row["path"], "heard": result.transcript, "wrong": wrong,
-                        "uncertain": result.settings.get("uncertain_words", [])})
+        try:
+            result = align(load_audio(data / row["path"], 16000, max_duration=None))
+            heard, uncertain = result.transcript, result.settings.get("uncertain_words", [])
+        except AlignmentError as exc:  # nothing heard: the explanation warns alignment_fallback instead
+            heard, uncertain = "", [f"(no words: {exc})"]
+        wrong = errors(normalise(row["transcript"]), normalise(heard)) > 0
+        (wrong_flagged if wrong else right_flagged).append(bool(uncertain))
+        details.append({"clip": row["path"], "heard": heard, "wrong": wrong, "uncertain": uncertain})
     print(f"automatic transcripts: wrong ones flagged {share(wrong_flagged)}, right ones flagged {share(right_flagged)}")
     return {"wrong_flagged": share(wrong_flagged), "right_flagged": share(right_flagged), "clips": details}
 
@@ -144,16 +148,19 @@ def scope(all_rows: list[dict], data: Path) -> dict:
     return {group: share(flags) for group, flags in groups.items()} | {"clips": details}
 
 
+PARTS = {"transcribers": transcribers, "automatic": automatic, "substitutions": substitutions, "scope": scope}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_data())
     parser.add_argument("--json", type=Path, help="also write every clip's result here")
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=list(PARTS), help="what to score")
     args = parser.parse_args()
     manifest = [json.loads(line) for line in (args.data / "manifest.jsonl").read_text().splitlines() if line.strip()]
     all_rows = [row for row in manifest if row["set"] in SETS]
     rows = [row for row in all_rows if row.get("transcript")]
-    results = {"transcribers": transcribers(rows, args.data), "automatic": automatic(rows, args.data),
-               "substitutions": substitutions(rows, args.data), "scope": scope(all_rows, args.data)}
+    results = {part: PARTS[part](all_rows if part == "scope" else rows, args.data) for part in args.parts}
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
