@@ -2,7 +2,7 @@
 
 For each method and head (``runs`` ≥ 3):
 
-- methods that draw random numbers (LIME's samples, sampled Shapley's permutations, the noise and
+- methods that draw random numbers (LIME's samples, estimated Shapley's coalitions, the noise and
   reverb draws of ``paraling``, any masking method when words are masked with noise) are run again with
   seeds ``seed, seed + 1, …``: ``spearman`` is the mean pairwise Spearman rank correlation of the runs'
   scores, ``top1`` the fraction of pairs with the same top word (or property), ``runs`` their number.

@@ -99,7 +99,7 @@ def _method_notes(explanation: Explanation, method: str) -> list[str]:
         r2 = ", ".join(f"{h} {v:.2f}" if v is not None else f"{h} n/a" for h, v in details.get("r2", {}).items())
         return [f"  {details.get('samples')} samples; fit R²: {r2}"]
     if method == "shapley":
-        how = "exact" if details.get("exact") else f"sampled ({details.get('permutations')} permutations)"
+        how = "exact" if details.get("exact") else f"estimated by {details.get('approximator')} (SII, order 2)"
         gap = max((abs(v) for v in details.get("efficiency_gap", {}).values()), default=0.0)
         return [f"  {how}, {details.get('coalitions')} coalitions; efficiency gap {gap:.1e}"]
     if "input" in details:
