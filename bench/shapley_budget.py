@@ -162,6 +162,7 @@ def print_table(table: list[dict]) -> None:
 
 def figure(table: list[dict], path: Path, title: str) -> None:
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -170,12 +171,16 @@ def figure(table: list[dict], path: Path, title: str) -> None:
     for name, marker in zip(sorted({t["approximator"] for t in table}), "osd^v<>"):
         rows = sorted((t for t in table if t["approximator"] == name), key=lambda t: t["budget"])
         label = name
-        ax.plot([t["budget"] for t in rows], [t["mean_max_error"] for t in rows], marker=marker, label=label + " (mean)")
-        ax.plot([t["budget"] for t in rows], [t["worst_clip_error"] for t in rows], marker=marker, linestyle=":",
+        ax.plot([t["evaluated"] for t in rows], [t["mean_max_error"] for t in rows], marker=marker, label=label + " (mean)")
+        ax.plot([t["evaluated"] for t in rows], [t["worst_clip_error"] for t in rows], marker=marker, linestyle=":",
                 label=label + " (worst)", color=ax.lines[-1].get_color())
     ax.axhline(0.03, color="grey", linewidth=0.8, linestyle="--")
     ax.set_xscale("log")
-    ax.set_xlabel("budget (distinct coalitions scored)")
+    ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xticks([25, 50, 100, 200, 300, 400])
+    ax.set_xlabel("coalitions scored (values and interactions together)")
     ax.set_ylabel("largest |φ̂ − φ| over a clip's words")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
@@ -209,7 +214,7 @@ def main() -> None:
     table = summarise(rows)
     print_table(table)
     if args.figure:
-        figure(table, args.figure, f"Shapley values on a budget: {len(games)} {args.set.replace('_', '-')} clips "
+        figure(table, args.figure, f"Shapley values on a budget: {len(games)} {args.set.replace('_', '-')} clip{'s' if len(games) > 1 else ''} "
                                    f"({' and '.join(str(len(g['words'])) for g in games)} words), demo model, "
                                    f"{args.seeds} seeds per head")
 
