@@ -86,8 +86,8 @@ def open_record(folder: str | Path, index: int) -> tuple[Explanation, Audio]:
 
 
 def stored_variants(explanation: Explanation) -> list[VariantRecord]:
-    """The original clip, every word (when scored by leave-one-out) and every level, with
-    p(target) per head restored from the drops."""
+    """The original clip, every word (when scored by leave-one-out), every band and phoneme (when scored)
+    and every level, with the explained quantity per head restored from the drops."""
     heads = explanation.heads
     records = [VariantRecord("original", "original", None, {h.name: h.value for h in heads},
                              {h.name: h.predicted for h in heads})]
@@ -96,6 +96,11 @@ def stored_variants(explanation: Explanation) -> list[VariantRecord]:
             records.append(VariantRecord(f"word:{i}", "word", None, {
                 h.name: h.value - explanation.word_scores[h.name][i]
                 for h in heads if h.name in explanation.word_scores}, {}, word_index=i))
+    for kind, table in (("band", explanation.band_scores), ("phone", explanation.phoneme_scores)):
+        for i in range(len(next(iter(table.values()), []))):
+            if all(values[i] is not None for values in table.values()):
+                records.append(VariantRecord(f"{kind}:{i}", kind, None, {
+                    h.name: h.value - table[h.name][i] for h in heads if h.name in table}, {}))
     for prop, levels in explanation.paralinguistic_levels.items():
         for j, level in enumerate(levels):
             kind = PROPERTY_KIND[prop]

@@ -201,3 +201,20 @@ def test_a_local_results_folder_anywhere_opens_with_its_report(folder_in_home, a
         assert page.get_by_text("Error", exact=True).count() == 0  # no empty error badges
         page.screenshot(path=str(artifacts / "app_dataset_missing_folder.png"), full_page=True)
         context.close()
+
+
+def test_a_stored_clip_plays_its_bands_with_their_stored_drops(tmp_path):
+    from app import stored_clip_views
+
+    manifest = make_manifest(tmp_path, n=2)
+    explain_dataset(manifest, ModelSpec(energy_window_model()), tmp_path / "out",
+                    RunOptions(methods=("loo", "bands"), properties=(), faithfulness=False,
+                               method_options=(("bands", 4),)))
+    record = read_records(tmp_path / "out")[0]
+    stored = Explanation.from_dict(record["explanation"])
+    session = stored_clip_views(str(tmp_path / "out"), 0)["session"]
+    head = stored.heads[0]
+    assert len(stored.bands) == 4
+    assert f"(drop {number(stored.band_scores[head.name][2], signed=True)})" in session.caption("band:2")
+    _, samples = session.play("band:2")
+    np.testing.assert_array_equal(samples, pcm16(variant_audio(stored, record["audio"], "band:2")))
