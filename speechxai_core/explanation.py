@@ -11,7 +11,7 @@ from pathlib import Path
 from .align.base import split_approximated
 from .align.phones import Phone
 from .align.words import Word
-from .perturb.variants import PROPERTIES
+from .perturb.variants import PROPERTIES, WORD_PROPERTIES
 
 SCHEMA_VERSION = 1
 
@@ -88,6 +88,8 @@ class Explanation:
     ``method_details[method]`` holds a method's diagnostics (fit, standard errors, what was
     attributed); ``word_interactions[head]`` the pairwise Shapley interactions of the top words.
     ``paralinguistic_std`` / ``paralinguistic_drops_std`` are standard deviations over repeats.
+    ``word_paralinguistic[head][property]`` (method ``word_paraling``): one drop per word when only
+    that word is changed (None: not scored), at the level ``word_paralinguistic_levels[property]``.
     ``clip_samples`` (set by ``explain``, never serialised) lets a notebook display play the clip.
     ``checks`` holds the checks of the explanation itself (:mod:`speechxai_core.evaluation.checks`):
     ``faithfulness[method][head]``, ``faithfulness_random[head]``, ``sanity[method][head]``,
@@ -130,6 +132,8 @@ class Explanation:
     def unit_scores(self, unit: str) -> dict[str, dict[str, list[float]]]:
         """{method: {head: scores}} of the methods over ``unit`` other than leave-one-out (created empty)."""
         return self.unit_method_scores.setdefault(unit, {})
+    word_paralinguistic: dict[str, dict[str, list[float | None]]] = field(default_factory=dict)
+    word_paralinguistic_levels: dict[str, float] = field(default_factory=dict)
 
     def warn(self, code: str, message: str) -> None:
         """Add a caveat once (the same code and message are not repeated)."""
@@ -214,6 +218,8 @@ class Explanation:
             phonemes=[Phone.from_dict(p) for p in data.get("phonemes", [])],
             phoneme_scores=data.get("phoneme_scores", {}),
             unit_method_scores=data.get("unit_method_scores", {}),
+            word_paralinguistic=data.get("word_paralinguistic", {}),
+            word_paralinguistic_levels=data.get("word_paralinguistic_levels", {}),
         )
 
     @classmethod
@@ -224,14 +230,20 @@ class Explanation:
 
     # --- tables --------------------------------------------------------------------
     def word_table(self) -> list[dict]:
-        """One row per word: word, start, end, one LOO column per head, then ``method:head`` columns."""
+        """One row per word: word, start, end, one LOO column per head, then ``method:head`` columns,
+        then ``word_paraling:head:property`` columns."""
         return [
             {"word": w.word, "start": w.start, "end": w.end}
             | {head: self.word_scores[head][i] for head in self.word_scores}
             | {f"{method}:{head}": values[i] for method, table in self.method_scores.items()
                for head, values in table.items()}
+            | {column: values[i] for column, values in self._word_paraling_columns().items()}
             for i, w in enumerate(self.words)
         ]
+
+    def _word_paraling_columns(self) -> dict[str, list[float | None]]:
+        return {f"word_paraling:{head}:{prop}": table[prop] for head, table in self.word_paralinguistic.items()
+                for prop in WORD_PROPERTIES if prop in table}
 
     def paralinguistic_table(self) -> list[dict]:
         """One row per property, one column per head, then ``head:std`` columns when there are repeats."""
@@ -245,7 +257,8 @@ class Explanation:
 
     def word_csv(self) -> str:
         extra = [f"{method}:{head}" for method, table in self.method_scores.items() for head in table]
-        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores, *extra])
+        return _to_csv(self.word_table(), ["word", "start", "end", *self.word_scores, *extra,
+                                           *self._word_paraling_columns()])
 
     def paralinguistic_csv(self) -> str:
         spread = [f"{head}:std" for head in self._paralinguistic_spread()]

@@ -5,7 +5,7 @@ import pytest
 
 from speechxai_core import Explanation, MaskConfig, WordsError, explain, iter_explain, load_model, variant_audio
 from speechxai_core.models import HeadSpecError
-from speechxai_core.perturb import FAST_GRID, transforms
+from speechxai_core.perturb import FAST_GRID, PROPERTIES, transforms
 
 from .conftest import SR, harmonic_tone
 
@@ -47,7 +47,8 @@ def test_loo_and_paralinguistic_match_an_unbatched_computation(tiny_multihead_di
         stretched = [original[head.name][0, k] - probs(transforms.time_stretch(clip, SR, f))[head.name][0, k]
                      for f in FAST_GRID.stretch_down]
         assert result.paralinguistic[head.name]["stretch_down"] == pytest.approx(np.mean(stretched), abs=1e-4)
-    assert list(result.paralinguistic["a"]) == ["pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb"]
+    assert list(result.paralinguistic["a"]) == list(PROPERTIES)
+    assert PROPERTIES[:6] == ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb")
 
 
 def test_targets_by_name_and_head(tiny_multihead_dir, three_words):
@@ -73,7 +74,7 @@ def test_json_round_trip_csv_and_required_keys(energy_model, three_words):
     assert {"words", "heads", "word_scores", "paralinguistic", "variants"} <= set(data)
     assert data["words"][1] == {"word": "two", "start": 0.5, "end": 0.75}
     assert set(data["heads"][0]) >= {"name", "labels", "target", "probability"}
-    assert set(data["paralinguistic"]["class"]) == {"pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb"}
+    assert set(data["paralinguistic"]["class"]) == set(PROPERTIES)
     assert {"id", "kind", "level", "probabilities"} <= set(data["variants"][0])
     assert len(data["variants"]) == 1 + 3 + len(FAST_GRID.variants())
     assert Explanation.from_json(result.to_json()).to_dict() == result.to_dict()
@@ -86,7 +87,7 @@ def test_stream_yields_words_first_then_properties(energy_model, three_words):
     assert snapshots[-1].complete and not any(s.complete for s in snapshots[:-1])
     assert snapshots[0].word_scores and len(snapshots) >= 3
     filled = [len(s.paralinguistic.get("class", {})) for s in snapshots]
-    assert filled == sorted(filled) and filled[-1] == 6
+    assert filled == sorted(filled) and filled[-1] == len(PROPERTIES)
 
 
 def test_replayed_variant_is_exactly_what_was_scored(energy_model, three_words):

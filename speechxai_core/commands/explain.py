@@ -13,12 +13,13 @@ def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
     parser.add_argument("--methods", default="loo,paraling",
                         help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
-                             "paraling; bands, band_shapley, word_bands (frequency bands), phonemes, phoneme_shapley")
+                             "paraling, word_paraling; bands, band_shapley, word_bands (frequency bands), phonemes, phoneme_shapley")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--contrast", help="explain the target rather than this class: head=CLASS,... (one-head "
                                            "models: CLASS); scores become drops of p(target) − p(contrast)")
     parser.add_argument("--grid", default="full", help="paralinguistic grid: full or fast")
-    parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,noise,reverb")
+    parser.add_argument("--properties", help="comma-separated subset of pitch_down,pitch_up,stretch_down,stretch_up,"
+                                             "noise,reverb,flat_pitch,flat_loudness,formant_down,formant_up")
     parser.add_argument("--mask", default="zeros", choices=["zeros", "noise"], help="how a word is masked")
     parser.add_argument("--pad-before", type=float, default=0.0, help="ms masked before each word")
     parser.add_argument("--pad-after", type=float, default=0.0, help="ms masked after each word")
@@ -33,6 +34,11 @@ def add_method_options(parser) -> None:
     parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
     parser.add_argument("--bands", type=int, default=8,
                         help="bands, band_shapley, word_bands: number of mel-spaced frequency bands (edges recorded)")
+    parser.add_argument("--word-pitch", type=float, default=3.0, help="word_paraling: ± semitones of pitch_down/up")
+    parser.add_argument("--word-stretch", type=float, default=1.25,
+                        help="word_paraling: the word's duration factor of stretch_up (stretch_down: its inverse)")
+    parser.add_argument("--word-gain", type=float, default=6.0, help="word_paraling: ± dB of gain_down/up")
+    parser.add_argument("--word-noise-snr", type=float, default=5.0, help="word_paraling: SNR (dB) of noise over the word")
 
 
 def method_options(args):
@@ -41,7 +47,9 @@ def method_options(args):
 
     return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
                          shapley_budget=args.shapley_budget, shapley_approximator=args.shapley_approximator,
-                         ig_steps=args.ig_steps, bands=args.bands)
+                         ig_steps=args.ig_steps, bands=args.bands,
+                         word_pitch_st=args.word_pitch, word_stretch=args.word_stretch, word_gain_db=args.word_gain,
+                         word_noise_snr_db=args.word_noise_snr)
 
 
 def register(commands) -> None:

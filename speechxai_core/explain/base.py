@@ -60,10 +60,18 @@ class MethodOptions:
     interaction_top: int = 5
     ig_steps: int = 32
     bands: int = 8
+    word_pitch_st: float = 3.0
+    word_stretch: float = 1.25
+    word_gain_db: float = 6.0
+    word_noise_snr_db: float = 5.0
 
     def __post_init__(self) -> None:
-        positive = {k: v for k, v in asdict(self).items() if k != "lime_alpha" and not isinstance(v, str)}
+        positive = {k: v for k, v in asdict(self).items() if k not in ("lime_alpha", "word_noise_snr_db") and not isinstance(v, str)}
         bad = [name for name, value in positive.items() if not value > 0]
+        if not 1 < self.word_stretch <= 4:
+            raise MethodError(f"word_stretch must be a duration factor in (1, 4], not {self.word_stretch:g}")
+        if not -20 <= self.word_noise_snr_db <= 100:
+            raise MethodError(f"word_noise_snr_db must lie in -20 … 100 dB, not {self.word_noise_snr_db:g}")
         if bad or self.lime_alpha < 0:
             raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
         if self.lime_samples < 2:

@@ -6,7 +6,7 @@ Each method lives in its own module with its math in the docstring:
 ``paraling`` (:mod:`.paralinguistic`); over other players (:mod:`.players`): ``bands`` and
 ``phonemes`` (leave-one-out, :mod:`.loo`), ``band_shapley`` and ``phoneme_shapley`` (:mod:`.shapley`),
 ``word_bands``
-(:mod:`.word_bands`).
+(:mod:`.word_bands`); ``word_paraling`` (:mod:`.word_paralinguistic`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .loo import LeaveOneOut
 from .paralinguistic import Paralinguistic
 from .shapley import Shapley
 from .word_bands import WordBands
+from .word_paralinguistic import WordParalinguistic
 
 METHODS: dict[str, Method] = {}
 
@@ -31,10 +32,13 @@ def register(method: Method) -> Method:
 
 
 for _method in (LeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic(),
-                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes"), Shapley("phonemes")):
+                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes"), Shapley("phonemes"),
+                WordParalinguistic()):
     register(_method)
 
-WORD_METHODS = tuple(name for name, method in METHODS.items() if method.word_level)
+#: Methods that give one score per word (compared side by side); ``word_paraling`` gives a table per property.
+WORD_METHODS = tuple(name for name, method in METHODS.items()
+                     if method.word_level and getattr(method, "per_word_score", True))
 
 
 def get_methods(names) -> list[Method]:

@@ -26,7 +26,7 @@ from ..perturb.bands import mel_bands
 from ..perturb.grids import ParalinguisticGrid, get_grid
 from ..perturb.masking import MaskConfig
 from ..perturb.render import Renderer
-from ..perturb.variants import PROPERTIES, parse_variant_id
+from ..perturb.variants import PARALINGUISTIC_KINDS, PROPERTIES, WORD_LOCAL_KINDS, WORD_PROPERTIES, parse_variant_id
 from ..scoring import ScoringEngine
 from .base import Context, MethodOptions
 from .caveats import add_caveats, add_scope
@@ -174,6 +174,9 @@ def iter_explain(
         explanation.warn("beyond_model_window", unheard_message(classifier, unheard, segment))
         if not heard_words and any(m.name == "loo" for m in chosen):
             explanation.word_scores = {head: [None] * len(word_list) for head in goal}
+        if not heard_words and any(m.name == "word_paraling" for m in chosen):
+            explanation.word_paralinguistic = {head: {prop: [None] * len(word_list) for prop in WORD_PROPERTIES}
+                                               for head in goal}
     chosen = _within_budget(chosen, estimate(chosen, context), explanation, notify,
                             method_time_limit_s)
     explanation.settings["methods"] = [m.name for m in chosen]
@@ -333,7 +336,7 @@ def _records(batch: dict, classifier: Classifier, targets: dict[str, Target]) ->
 def _finish(explanation: Explanation) -> None:
     """Stable order: variants original, words, then each kind by level; properties as PROPERTIES."""
     rank = {"original": 0, "word": 1, "words": 2, "phone": 3, "phones": 4, "band": 5, "bands": 6, "word_band": 7,
-            "pitch": 8, "stretch": 9, "noise": 10, "reverb": 11}
+            **{kind: 8 + i for i, kind in enumerate((*PARALINGUISTIC_KINDS, *WORD_LOCAL_KINDS))}}
     explanation.variants.sort(key=lambda r: (rank.get(r.kind, len(rank)), r.word_index or 0, _word_set(r.id),
                                              r.level or 0.0, _unit_index(r.id), r.id))
     methods = explanation.settings.get("methods", [])
@@ -348,6 +351,11 @@ def _finish(explanation: Explanation) -> None:
     explanation.paralinguistic_levels = dict(
         sorted(explanation.paralinguistic_levels.items(), key=lambda item: order[item[0]])
     )
+    word_order = {prop: i for i, prop in enumerate(WORD_PROPERTIES)}
+    for head, values in explanation.word_paralinguistic.items():
+        explanation.word_paralinguistic[head] = dict(sorted(values.items(), key=lambda item: word_order[item[0]]))
+    explanation.word_paralinguistic_levels = dict(
+        sorted(explanation.word_paralinguistic_levels.items(), key=lambda item: word_order[item[0]]))
     explanation.complete = True
 
 

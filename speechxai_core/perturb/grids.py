@@ -23,6 +23,10 @@ class ParalinguisticGrid:
     stretch_up: tuple[float, ...] = _steps(1.05, 1.45, 0.05)
     noise: tuple[float, ...] = (40.0, 20.0, 10.0, 7.5, 5.0, 4.0, 3.0, 2.0, 1.0, 0.5, 0.1)
     reverb: tuple[float, ...] = (3.0, 4.0, 5.0, 6.0, 7.0)
+    flat_pitch: tuple[float, ...] = (0.5, 1.0)
+    flat_loudness: tuple[float, ...] = (0.5, 1.0)
+    formant_down: tuple[float, ...] = (0.85, 0.92)
+    formant_up: tuple[float, ...] = (1.08, 1.15)
     name: str = field(default="custom", compare=False)
 
     def __post_init__(self) -> None:
@@ -30,6 +34,8 @@ class ParalinguisticGrid:
             "pitch_down": lambda v: v < 0, "pitch_up": lambda v: v > 0,
             "stretch_down": lambda v: 0 < v < 1, "stretch_up": lambda v: 1 < v <= 4,
             "noise": lambda v: -20 <= v <= 100, "reverb": lambda v: 1 <= v <= 50,
+            "flat_pitch": lambda v: 0 < v <= 1, "flat_loudness": lambda v: 0 < v <= 1,
+            "formant_down": lambda v: 0.5 <= v < 1, "formant_up": lambda v: 1 < v <= 2,
         }
         for prop, ok in checks.items():
             levels = getattr(self, prop)
@@ -42,7 +48,8 @@ class ParalinguisticGrid:
     def variants(self, properties: tuple[str, ...] = PROPERTIES, repeats: int = 1) -> list[Variant]:
         """Every level of ``properties``; random kinds (noise, reverb) once per draw ``0 … repeats−1``."""
         kinds = {"pitch_down": "pitch", "pitch_up": "pitch", "stretch_down": "stretch",
-                 "stretch_up": "stretch", "noise": "noise", "reverb": "reverb"}
+                 "stretch_up": "stretch", "noise": "noise", "reverb": "reverb", "flat_pitch": "flat_pitch",
+                 "flat_loudness": "flat_loudness", "formant_down": "formant", "formant_up": "formant"}
         unknown = set(properties) - set(PROPERTIES)
         if unknown:
             raise ValueError(f"unknown properties: {', '.join(sorted(unknown))} (choose from {', '.join(PROPERTIES)})")
@@ -58,7 +65,9 @@ class ParalinguisticGrid:
 
     @classmethod
     def from_dict(cls, data: dict) -> "ParalinguisticGrid":
-        return cls(**{prop: tuple(float(v) for v in data[prop]) for prop in PROPERTIES}, name=data.get("name", "custom"))
+        """The grid of ``to_dict``; a property missing from older files keeps its default levels."""
+        return cls(**{prop: tuple(float(v) for v in data[prop]) for prop in PROPERTIES if prop in data},
+                   name=data.get("name", "custom"))
 
 
 FULL_GRID = ParalinguisticGrid(name="full")
@@ -69,6 +78,10 @@ FAST_GRID = ParalinguisticGrid(
     stretch_up=(1.1, 1.2, 1.4),
     noise=(20.0, 10.0, 5.0, 2.0, 0.5),
     reverb=(3.0, 5.0, 7.0),
+    flat_pitch=(0.5, 1.0),
+    flat_loudness=(0.5, 1.0),
+    formant_down=(0.85,),
+    formant_up=(1.15,),
     name="fast",
 )
 GRIDS = {"full": FULL_GRID, "fast": FAST_GRID}

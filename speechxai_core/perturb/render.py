@@ -9,7 +9,7 @@ import numpy as np
 
 from ..audio import Audio
 from ..align.words import Word
-from . import transforms
+from . import transforms, voice, word_local
 from .bands import Band, band_stop
 from .masking import MaskConfig, mask_spans, word_span
 from .variants import Variant, VariantError
@@ -36,7 +36,20 @@ class Renderer:
 
     def length(self, variant: Variant) -> int:
         n = len(self.audio.samples)
-        return int(round(n * variant.level)) if variant.kind == "stretch" else n
+        if variant.kind == "stretch":
+            return int(round(n * variant.level))
+        if variant.kind == "word_stretch":
+            lo, hi = self.word_bounds(variant.word_index)
+            return n + word_local.stretched_length(lo, hi, variant.level) - (hi - lo)
+        return n
+
+    def word_bounds(self, index: int) -> tuple[int, int]:
+        """Sample range [lo, hi) of word ``index`` itself (no mask padding): what word-local variants change."""
+        if not 0 <= index < len(self.words):
+            raise VariantError(f"word index {index} out of range (the clip has {len(self.words)} words)")
+        n, sr = len(self.audio.samples), self.audio.sr
+        word = self.words[index]
+        return min(n, max(0, int(round(word.start * sr)))), min(n, max(0, int(round(word.end * sr))))
 
     def spans(self, word_indices: Sequence[int]) -> list[tuple[int, int]]:
         n, sr = len(self.audio.samples), self.audio.sr
@@ -105,4 +118,17 @@ class Renderer:
             return transforms.add_white_noise(samples, variant.level, variant_rng(self.seed, f"noise@{variant.draw}"))
         if variant.kind == "reverb":  # one room geometry per draw index, scaled to each size
             return transforms.reverberate(samples, sr, variant.level, self.room(variant.draw))
+        if variant.kind in GLOBAL_VOICE:
+            return GLOBAL_VOICE[variant.kind](samples, sr, variant.level)
+        if variant.kind in WORD_LOCAL:
+            lo, hi = self.word_bounds(variant.word_index)
+            if variant.kind == "word_noise":
+                return word_local.word_noise(samples, sr, lo, hi, variant.level, variant_rng(self.seed, variant.id))
+            return WORD_LOCAL[variant.kind](samples, sr, lo, hi, variant.level)
         raise VariantError(f"cannot render variant kind '{variant.kind}'")
+
+
+GLOBAL_VOICE = {"flat_pitch": voice.flatten_pitch, "flat_loudness": voice.flatten_loudness,
+                "formant": voice.shift_formants}
+WORD_LOCAL = {"word_pitch": word_local.word_pitch, "word_stretch": word_local.word_stretch,
+              "word_gain": word_local.word_gain, "word_noise": word_local.word_noise}

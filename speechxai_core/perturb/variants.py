@@ -7,7 +7,10 @@ Ids are stable strings: ``original``, ``word:3`` (the 4th word masked),
 ``band:2`` (the 3rd frequency band removed from the whole clip), ``bands:0+3`` (a set of bands),
 ``word_band:1:2`` (band 2 removed inside word 1 only), ``phone:7`` (the 8th phoneme masked),
 ``phones:1+4`` (a set of phonemes). Band and phoneme indices are ``unit_index`` / ``unit_indices``.
+``flat_pitch:0.5`` / ``flat_loudness:1`` (fraction of flattening), ``formant:0.85`` (envelope ratio).
 A random property's independent draw ``d > 0`` is suffixed: ``noise:10@2`` (draw 0 has no suffix).
+Word-local variants change one word only: ``word_pitch:3:-3`` (word 3, −3 semitones),
+``word_stretch:3:0.8`` (duration factor), ``word_gain:3:6`` (dB), ``word_noise:3:5`` (SNR in dB).
 """
 
 from __future__ import annotations
@@ -16,12 +19,22 @@ from dataclasses import dataclass
 
 from ..errors import SpeechXAIError
 
-PARALINGUISTIC_KINDS = ("pitch", "stretch", "noise", "reverb")
+PARALINGUISTIC_KINDS = ("pitch", "stretch", "noise", "reverb", "flat_pitch", "flat_loudness", "formant")
 RANDOM_KINDS = ("noise", "reverb")  # kinds whose rendering draws random numbers (noise, room geometry)
-PROPERTIES = ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb")
+PROPERTIES = ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "noise", "reverb",
+              "flat_pitch", "flat_loudness", "formant_down", "formant_up")
 PROPERTY_UNITS = {
     "pitch_down": "semitones", "pitch_up": "semitones", "stretch_down": "duration factor",
     "stretch_up": "duration factor", "noise": "SNR (dB)", "reverb": "room length (m)",
+    "flat_pitch": "fraction flattened", "flat_loudness": "fraction flattened",
+    "formant_down": "envelope ratio", "formant_up": "envelope ratio",
+}
+#: Word-local kinds (one word changed) and the properties they serve, by the sign of their level.
+WORD_LOCAL_KINDS = ("word_pitch", "word_stretch", "word_gain", "word_noise")
+WORD_PROPERTIES = ("pitch_down", "pitch_up", "stretch_down", "stretch_up", "gain_down", "gain_up", "noise")
+WORD_PROPERTY_UNITS = {
+    "pitch_down": "semitones", "pitch_up": "semitones", "stretch_down": "duration factor",
+    "stretch_up": "duration factor", "gain_down": "dB", "gain_up": "dB", "noise": "SNR (dB) over the word",
 }
 
 
@@ -53,17 +66,25 @@ class Variant:
             return f"{self.kind}:" + "+".join(str(i) for i in self.unit_indices)
         if self.kind == "word_band":
             return f"word_band:{self.word_index}:{self.unit_index}"
+        if self.kind in WORD_LOCAL_KINDS:
+            return f"{self.kind}:{self.word_index}:{self.level:g}"
         return f"{self.kind}:{self.level:g}" + (f"@{self.draw}" if self.draw else "")
 
     @property
     def property(self) -> str | None:
-        """The paralinguistic property this variant belongs to (None for words/original)."""
-        if self.kind == "pitch":
+        """The paralinguistic property this variant belongs to, global or (word-local kinds) of its
+        word; None for masked words and the original."""
+        kind = self.kind.removeprefix("word_") if self.kind in WORD_LOCAL_KINDS else self.kind
+        if kind == "pitch":
             return "pitch_down" if self.level < 0 else "pitch_up"
-        if self.kind == "stretch":
+        if kind == "stretch":
             return "stretch_down" if self.level < 1 else "stretch_up"
-        if self.kind in ("noise", "reverb"):
-            return self.kind
+        if kind == "gain":
+            return "gain_down" if self.level < 0 else "gain_up"
+        if kind == "formant":
+            return "formant_down" if self.level < 1 else "formant_up"
+        if kind in ("noise", "reverb", "flat_pitch", "flat_loudness"):
+            return kind
         return None
 
 
@@ -89,6 +110,10 @@ def parse_variant_id(variant_id: str) -> Variant:
         if kind == "word_band" and sep:
             word, _, band = value.partition(":")
             return Variant("word_band", word_index=_index(word), unit_index=_index(band))
+        if kind in WORD_LOCAL_KINDS and sep:
+            index, colon, level = value.partition(":")
+            if colon:
+                return Variant(kind, level=float(level), word_index=_index(index))
         if kind in PARALINGUISTIC_KINDS and sep:
             level, at, draw = value.partition("@")
             if at and (kind not in RANDOM_KINDS or int(draw) < 1):
