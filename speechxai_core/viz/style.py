@@ -14,9 +14,20 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a
 PROPERTY_TITLES = {
     "pitch_down": "Pitch lowered", "pitch_up": "Pitch raised", "stretch_down": "Faster (shorter)",
     "stretch_up": "Slower (longer)", "noise": "White noise", "reverb": "Reverberation",
+    "flat_pitch": "Flat intonation", "flat_loudness": "Flat loudness", "formant_down": "Formants lowered",
+    "formant_up": "Formants raised",
 }
 PROPERTY_KIND = {"pitch_down": "pitch", "pitch_up": "pitch", "stretch_down": "stretch",
-                 "stretch_up": "stretch", "noise": "noise", "reverb": "reverb"}
+                 "stretch_up": "stretch", "noise": "noise", "reverb": "reverb", "flat_pitch": "flat_pitch",
+                 "flat_loudness": "flat_loudness", "formant_down": "formant", "formant_up": "formant"}
+#: Short names of the word-local properties (columns of the word × property heatmap).
+WORD_PROPERTY_TITLES = {
+    "pitch_down": "pitch ↓", "pitch_up": "pitch ↑", "stretch_down": "faster", "stretch_up": "slower",
+    "gain_down": "quieter", "gain_up": "louder", "noise": "noise",
+}
+WORD_PROPERTY_KIND = {"pitch_down": "word_pitch", "pitch_up": "word_pitch", "stretch_down": "word_stretch",
+                      "stretch_up": "word_stretch", "gain_down": "word_gain", "gain_up": "word_gain",
+                      "noise": "word_noise"}
 METHOD_TITLES = {
     "loo": "leave-one-out: p(target) − p(target | word masked)",
     "lime": "LIME: weighted linear fit of p(target) on the words kept",
@@ -27,7 +38,8 @@ METHOD_TITLES = {
 }
 METHOD_LABELS = {"loo": "Leave-one-out", "lime": "LIME", "shapley": "Shapley", "gradient": "Gradient",
                  "gradient_x_input": "Gradient × Input", "integrated_gradients": "Integrated Gradients"}
-ORIGINAL_LEVEL_LABEL = {"pitch": "0 st", "stretch": "×1", "noise": "clean", "reverb": "dry"}
+ORIGINAL_LEVEL_LABEL = {"pitch": "0 st", "stretch": "×1", "noise": "clean", "reverb": "dry", "flat_pitch": "0 %",
+                        "flat_loudness": "0 %", "formant": "×1"}
 
 
 def method_scores(explanation: Explanation, method: str) -> dict[str, list[float]]:
@@ -59,12 +71,17 @@ def text_colour(value: float, limit: float) -> str:
 
 
 def level_label(kind: str, level: float) -> str:
+    kind = kind.removeprefix("word_")
     if kind == "pitch":
         return f"{level:+g} st"
-    if kind == "stretch":
+    if kind in ("stretch", "formant"):
         return f"×{level:g}"
     if kind == "noise":
         return f"{level:g} dB"
+    if kind == "gain":
+        return f"{level:+g} dB"
+    if kind in ("flat_pitch", "flat_loudness"):
+        return f"{level * 100:g} %"
     return f"{level:g} m"
 
 
@@ -90,7 +107,14 @@ def describe_variant(explanation: Explanation, variant: str) -> str:
     if parsed.kind in ("phone", "phones"):
         indices = [parsed.unit_index] if parsed.kind == "phone" else list(parsed.unit_indices)
         return "masked phoneme: " + " + ".join(_phone_name(explanation, i) for i in indices)
-    names = {"pitch": "pitch", "stretch": "duration", "noise": "white noise at", "reverb": "reverb, room"}
+    if parsed.word_index is not None:
+        index = parsed.word_index
+        text = explanation.words[index].word if index < len(explanation.words) else "?"
+        local = {"word_pitch": "pitch", "word_stretch": "duration", "word_gain": "level", "word_noise": "noise at"}
+        return f'word {index + 1} "{text}" only: {local[parsed.kind]} {level_label(parsed.kind, parsed.level)}'
+    names = {"pitch": "pitch", "stretch": "duration", "noise": "white noise at", "reverb": "reverb, room",
+             "flat_pitch": "intonation flattened", "flat_loudness": "loudness flattened",
+             "formant": "formants"}
     draw = f" (draw {parsed.draw + 1})" if parsed.draw else ""
     return f"{names[parsed.kind]} {level_label(parsed.kind, parsed.level)}{draw}"
 

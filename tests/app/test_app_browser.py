@@ -14,6 +14,7 @@ import soundfile as sf
 import soxr
 
 from speechxai_core import Explanation, variant_audio
+from speechxai_core.perturb import PROPERTIES
 from speechxai_core.serving.session import pcm16
 from tests.app.browser import DONE, playwright_api
 from tests.app.conftest import HEADS, SR, WORDS, launch_chromium, spoken_like_clip
@@ -63,7 +64,7 @@ def test_upload_explain_and_play_what_was_scored(page, app_url, clip_files, arti
     page.click("#explain")
     page.wait_for_selector("#waveform .js-plotly-plot .bars", timeout=90_000)
     page.wait_for_function(DONE, timeout=90_000)
-    assert page.locator("#heatmaps .js-plotly-plot .hm").count() == 6  # one heatmap per property
+    assert page.locator("#heatmaps .js-plotly-plot .hm").count() == len(PROPERTIES)  # one heatmap per property
     assert page.locator("#prediction [data-head]").count() == 3
     page.screenshot(path=artifacts / "app_explained.png", full_page=True)
     explanation = current_explanation(page)
@@ -133,7 +134,7 @@ def test_record_from_the_microphone_and_explain(app_url, clip_files, artifacts, 
     if explanation.settings["aligner"]["name"] != "windows":  # the transcript's words were placed
         assert [w.word for w in explanation.words] == ["turn", "on", "lights"]
     assert len(explanation.word_scores["object"]) == len(explanation.words) >= 3
-    assert len(explanation.paralinguistic["object"]) == 6
+    assert len(explanation.paralinguistic["object"]) == len(PROPERTIES)
     assert max(abs(v) for v in explanation.paralinguistic["object"].values()) > 1e-3  # not a silent recording
 
 
@@ -168,7 +169,7 @@ def test_the_html_report_opens_offline(page, model_dir, clip_files, artifacts, t
     page.goto(report.as_uri())
     page.wait_for_selector(".js-plotly-plot .hm", timeout=20_000)
     assert page.locator(".js-plotly-plot").count() == 2
-    assert page.locator(".js-plotly-plot .hm").count() == 6 and page.locator(".js-plotly-plot .bars").count() >= 1
+    assert page.locator(".js-plotly-plot .hm").count() == len(PROPERTIES) and page.locator(".js-plotly-plot .bars").count() >= 1
     assert page.evaluate("document.querySelector('audio').duration") == pytest.approx(1.6, abs=0.01)
     page.screenshot(path=artifacts / "report.png", full_page=True)
 

@@ -16,6 +16,7 @@ import soundfile as sf
 
 import app
 from speechxai_core import Explanation, explain, variant_audio
+from speechxai_core.perturb import PROPERTIES
 from speechxai_core.serving.limits import Limits
 from speechxai_core.serving.runner import ExplainRequest
 from speechxai_core.serving.session import pcm16
@@ -40,13 +41,13 @@ def test_stream_shows_words_first_then_properties(streamed):
     reports = [re.search(r'value="(\d+)" max="(\d+)"', views["status"]) for views in streamed]
     counts = [(int(m[1]), int(m[2])) for m in reports if m]
     assert len(counts) >= 3 and [done for done, _ in counts] == sorted(done for done, _ in counts)
-    assert counts[-1][0] == counts[-1][1] == 3 + 4 * 3 + 5 + 3  # 3 words, then the fast grid's levels
+    assert counts[-1][0] == counts[-1][1] == 3 + 4 * 3 + 5 + 3 + 2 + 2 + 1 + 1  # 3 words, then the fast grid's levels
     snapshots = [views for views in streamed if "session" in views]
     assert len(snapshots) >= 2, "expected the word stage and at least one later snapshot"
     first, last = snapshots[0]["session"].explanation, snapshots[-1]["session"].explanation
     assert first.word_scores and not first.complete
-    assert len(first.paralinguistic_levels) < 6
-    assert last.complete and len(last.paralinguistic_levels) == 6
+    assert len(first.paralinguistic_levels) < len(PROPERTIES)
+    assert last.complete and len(last.paralinguistic_levels) == len(PROPERTIES)
     assert "Done in" in snapshots[-1]["status"]
     # the player starts on the original clip once, then is left alone while streaming
     assert "player" in snapshots[0] and all("player" not in views for views in snapshots[1:])
@@ -79,7 +80,7 @@ def test_views_carry_the_explanation_numbers(streamed, model_dir, clip_files):
     np.testing.assert_allclose(noise.z[2][1:], explanation.paralinguistic_drops["location"]["noise"])
     assert views["word_table"].count('data-variant="word:') == 3 * 4  # word cell + one cell per head
     assert "lights" in views["transcript_view"]
-    assert views["paraling_table"].count("<tr>") == 1 + 6  # header and one row per property
+    assert views["paraling_table"].count("<tr>") == 1 + len(PROPERTIES)  # header and one row per property
     choices = views["picker"]["choices"]
     assert ('word 3 "lights" masked', "word:2") in choices and len(choices) == len(explanation.variants)
 
