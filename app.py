@@ -18,6 +18,7 @@ import gradio as gr
 from speechxai_core.dataset.run import ModelSpec
 from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
+from speechxai_core.explain.methods import WORD_METHODS
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
 from speechxai_core.perturb.variants import PROPERTIES
@@ -43,6 +44,7 @@ from speechxai_core.viz.style import PROPERTY_TITLES, escape
 from speechxai_core.viz.units import (
     UNIT_METHOD_CHOICES, band_figure, band_table_html, phoneme_html, word_band_figure,
 )
+from speechxai_core.viz.word_paraling import NOTE as WORD_PARALING_NOTE, word_paraling_html
 
 log = logging.getLogger("speechxai.app")
 
@@ -245,7 +247,8 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
            "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
-           "method_view", "interactions", "units", "band_chart", "band_table", "word_bands", "phonemes")
+           "method_view", "interactions", "units", "band_chart", "band_table", "word_bands", "phonemes",
+           "word_paraling")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
@@ -312,6 +315,7 @@ def result_views(current: Session, method: str | None = None) -> dict:
                                  value=shown),
         "interactions": gr.update(value=interaction_figure(explanation), visible=bool(explanation.word_interactions)),
         **unit_views(explanation),
+        "word_paraling": word_paraling_html(explanation),
         "paraling_table": paralinguistic_table_html(explanation),
         "heatmaps": heatmap_figure(explanation),
         "picker": gr.update(choices=variant_choices(explanation)),
@@ -470,7 +474,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                           value=list(PROPERTIES), label="Paralinguistic properties")
                             aligner = gr.Dropdown(aligner_choices(), value="auto", elem_id="aligner",
                                                   label="Aligner (when no word timings are given)")
-                            word_methods = gr.CheckboxGroup(method_choices(), value=["loo"], elem_id="word-methods",
+                            word_methods = gr.CheckboxGroup(method_choices((*WORD_METHODS, "word_paraling")),
+                                                            value=["loo"], elem_id="word-methods",
                                                             label=f"Word methods (each runs when its work is under "
                                                                   f"{limits.max_method_s:g} s)")
                             unit_methods = gr.CheckboxGroup(UNIT_METHOD_CHOICES, value=[], elem_id="unit-methods",
@@ -505,6 +510,9 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                         transcript_view = gr.HTML(elem_id="transcript-view")
                         word_table = gr.HTML(elem_id="word-table")
                     interactions = gr.Plot(show_label=False, elem_id="interactions")
+                    gr.Markdown(f"### Which word's voice mattered\n{WORD_PARALING_NOTE} Click a cell to hear that "
+                                "word changed.")
+                    word_paraling = gr.HTML(elem_id="word-paraling")
                     with gr.Column(visible=False, elem_id="units") as units:
                         gr.Markdown("### Which frequencies and phonemes mattered\nA band's score = the drop when "
                                     "that band is removed from the whole clip (zero-phase band-stop); a phoneme's = "
@@ -528,7 +536,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                   aligner, start, end, word_methods, repeats, contrast, unit_methods]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions, units,
-                   band_chart, band_table, word_bands, phonemes]
+                   band_chart, band_table, word_bands, phonemes, word_paraling]
         # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that
         explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
                              trigger_mode="always_last")

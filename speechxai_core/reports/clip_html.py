@@ -18,6 +18,7 @@ from ..viz import (
     waveform_figure,
     word_table_html,
 )
+from ..viz.word_paraling import NOTE as WORD_PARALING_NOTE, word_paraling_html
 from ..viz.tables import positive_note
 from ..viz.units import band_figure, band_table_html, phoneme_html, word_band_figure
 from ..viz.style import METHOD_LABELS, METHOD_TITLES, escape
@@ -52,6 +53,9 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
         if samples is not None:
             sections.append(figure_html(waveform_figure(explanation, samples, method)))
         sections.append(transcript_html(explanation, method) + word_table_html(explanation, method))
+    if explanation.word_paralinguistic:
+        sections.append(f"<h2>Which word's voice mattered</h2><p class='note'>{escape(WORD_PARALING_NOTE)}</p>")
+        sections.append(word_paraling_html(explanation))
     if explanation.word_interactions:
         sections.append("<h2>Word interactions</h2><p class='note'>Shapley interaction index of the top words: "
                         "positive when two words matter more together than apart.</p>")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..explanation import Explanation
-from ..viz.style import METHOD_TITLES, number
+from ..viz.style import METHOD_TITLES, WORD_PROPERTY_TITLES, number
 from ..viz.trust import trust_lines
+from ..viz.word_paraling import largest_effect_sentence
 
 RANDOM_PROPERTIES = ("noise", "reverb")  # the properties drawn at random (spread over repeats)
 
@@ -31,6 +32,7 @@ def format_explanation(explanation: Explanation) -> str:
         for word, row in zip(block["words"], block["matrix"]):
             lines.append(_row([word, *(number(v, signed=True) for v in row)]))
     lines += _band_lines(explanation, heads) + _phoneme_lines(explanation, heads)
+    lines += _word_paraling_lines(explanation)
     if explanation.paralinguistic:
         spread = explanation.paralinguistic_std if explanation.settings.get("repeats", 1) > 1 else {}
         lines += ["", "paralinguistic attribution  mean drop over levels" + (" (± std over repeats)" if spread else "")]
@@ -42,6 +44,18 @@ def format_explanation(explanation: Explanation) -> str:
             lines.append(_row([prop, *cells], width=16 if spread else 11))
     lines += _trust(explanation)
     return "\n".join(lines)
+
+
+def _word_paraling_lines(explanation: Explanation) -> list[str]:
+    """Per head: the largest word-local effect, then words × word-local properties (drops of p(target))."""
+    lines = []
+    for head, table in explanation.word_paralinguistic.items():
+        props = [p for p in WORD_PROPERTY_TITLES if p in table]
+        lines += ["", f"word-local prosody ({head})  drop of p(target) when only that word is changed",
+                  "  " + largest_effect_sentence(explanation, head), _row(["word", *props], width=13)]
+        lines += [_row([word.word, *(_score(table[p][i]) for p in props)], width=13)
+                  for i, word in enumerate(explanation.words)]
+    return lines
 
 
 def _trust(explanation: Explanation) -> list[str]:

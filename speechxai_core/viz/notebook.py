@@ -18,6 +18,7 @@ from ..explain.replay import renderer_for
 from ..explanation import Explanation
 from ..perturb.variants import parse_variant_id
 from .explanation import envelope, variant_id_of_pair
+from .word_paraling import NOTE as WORD_PARALING_NOTE, largest_effect, word_paraling_html, word_variant_id
 from .style import (
     METHOD_LABELS, METHOD_TITLES, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape,
     level_label, method_scores, symmetric_range, text_colour,
@@ -45,6 +46,9 @@ def notebook_html(explanation: Explanation, samples: np.ndarray | None = None) -
     for method in methods:
         parts.append(_section(f"{METHOD_LABELS.get(method, method)}", METHOD_TITLES.get(method, "")))
         parts.append(word_table_html(explanation, method))
+    if explanation.word_paralinguistic:
+        parts.append(_section("Which word's voice mattered", WORD_PARALING_NOTE))
+        parts.append(word_paraling_html(explanation))
     for head, block in explanation.word_interactions.items():
         parts.append(_section(f"Word interactions — {head}", "Shapley interaction index: > 0, the two words matter "
                               "more together than apart."))
@@ -139,7 +143,7 @@ def levels_table_html(explanation: Explanation) -> str:
 
 def players_html(explanation: Explanation, samples: np.ndarray) -> str:
     """Audio players: the clip, each word masked, the most interacting pair of each head masked, each band
-    removed and each head's most important phoneme masked.
+    removed, each head's most important phoneme masked and each head's largest word-local change.
     ``samples``: the whole recording (only the explained segment is rendered, as it was scored)."""
     sr = explanation.audio["sampling_rate"]
     renderer = renderer_for(explanation, (np.asarray(samples, dtype=np.float32), sr))
@@ -155,6 +159,10 @@ def players_html(explanation: Explanation, samples: np.ndarray) -> str:
         scored = [(v, i) for i, v in enumerate(values) if v is not None]
         if scored:
             ids.append(f"phone:{max(scored)[1]}")
+    for head in explanation.word_paralinguistic:
+        found = largest_effect(explanation, head)
+        if found:
+            ids.append(word_variant_id(explanation, found[1], found[0]))
     players = []
     for variant in dict.fromkeys(ids):
         audio = base64.b64encode(wav_bytes(renderer.render(parse_variant_id(variant)), sr)).decode("ascii")

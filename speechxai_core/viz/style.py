@@ -37,7 +37,8 @@ METHOD_TITLES = {
     "integrated_gradients": "Integrated Gradients: the word's share of logit(x) − logit(0)",
 }
 METHOD_LABELS = {"loo": "Leave-one-out", "lime": "LIME", "shapley": "Shapley", "gradient": "Gradient",
-                 "gradient_x_input": "Gradient × Input", "integrated_gradients": "Integrated Gradients"}
+                 "gradient_x_input": "Gradient × Input", "integrated_gradients": "Integrated Gradients",
+                 "word_paraling": "Word-local prosody (7 variants per word)"}
 ORIGINAL_LEVEL_LABEL = {"pitch": "0 st", "stretch": "×1", "noise": "clean", "reverb": "dry", "flat_pitch": "0 %",
                         "flat_loudness": "0 %", "formant": "×1"}
 
