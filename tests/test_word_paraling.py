@@ -116,3 +116,39 @@ def test_words_beyond_the_model_window_are_null():
     assert all(drops[2] is None and drops[1] is not None for drops in result.word_paralinguistic["class"].values())
     assert "beyond_model_window" in result.warning_codes()
     assert not any(r.word_index == 2 for r in result.variants if r.kind.startswith("word_"))
+
+
+def test_dataset_summary_gives_word_local_effects_per_word_text(tmp_path):
+    from speechxai_core.evaluation.dataset_summary import summarize_records, word_paraling_sentences
+    from speechxai_core.reports.dataset_html import write_summary
+
+    def record(i, words, target, pitch_down, noise):
+        return {"id": f"u{i}", "index": i, "status": "ok", "labels": {}, "explanation": {
+            "words": [{"word": w, "start": 0.2 * j, "end": 0.2 * j + 0.1} for j, w in enumerate(words)],
+            "heads": [{"name": "mood", "target": target, "predicted": target}],
+            "word_paralinguistic": {"mood": {"pitch_down": pitch_down, "noise": noise}}}}
+
+    records = [record(0, ["Now!", "please"], "urgent", [0.4, 0.0], [0.1, 0.0]),
+               record(1, ["please", "now"], "urgent", [0.1, 0.2], [0.0, None]),  # None: not heard
+               record(2, ["now"], "calm", [-0.1], [0.05])]
+    summary = summarize_records(records, top_k=3)
+    table = summary.word_paraling
+    urgent = table[(table["class"] == "urgent")]
+    assert list(urgent["word"]) == ["now", "now", "please"]
+    assert list(urgent["property"]) == ["pitch_down", "noise", "pitch_down"]
+    assert list(urgent["mean_drop"]) == pytest.approx([0.3, 0.1, 0.05])
+    first = urgent.iloc[0]
+    assert first["mean_drop"] == pytest.approx(0.3) and first["count"] == 2 and first["rank"] == 1
+    assert len(urgent) == 3  # top_k
+    now_noise = table[(table["class"] == "urgent") & (table["word"] == "now") & (table["property"] == "noise")]
+    assert now_noise["count"].item() == 1  # the unheard occurrence is left out
+    assert word_paraling_sentences(summary)[0] == ('mood=calm: noise of "now" matters most (mean drop +0.050 over '
+                                                   '1 occurrence)')
+    assert 'mood=urgent: pitch ↓ of "now" matters most (mean drop +0.300 over 2 occurrences)' in \
+        word_paraling_sentences(summary)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    _, written = write_summary(folder)
+    assert (folder / "summary" / "word_paraling.csv").read_text().startswith("head,class,word,property,mean_drop")
+    assert "voice mattered (per word text)" in (folder / "summary" / "report.html").read_text()

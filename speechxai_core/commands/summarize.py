@@ -28,6 +28,11 @@ def run(args) -> int:
     if not summary.paralinguistic.empty:
         print("\nparalinguistic attribution (mean over items)")
         print(paralinguistic_table(summary).to_string(float_format=lambda v: f"{v:+.3f}"))
+    if not summary.word_paraling.empty:
+        from ..evaluation.dataset_summary import word_paraling_sentences
+
+        print("\nword-local prosody (mean drop when only that word is changed)")
+        print("\n".join(f"  {line}" for line in word_paraling_sentences(summary)))
     if not summary.faithfulness.empty:
         print("\nfaithfulness (comprehensiveness higher is better, sufficiency lower is better)")
         print(faithfulness_table(summary).to_string(index=False))

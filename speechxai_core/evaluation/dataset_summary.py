@@ -6,6 +6,10 @@
   ``count`` = those occurrences; the ``top_k`` words per class by mean score are kept.
 - **Paralinguistic** (Table 3 style): per head and property, mean (and std) over items of
   ``r(property)``.
+- **Word-local prosody** (method ``word_paraling``): per head, explained class, word text and
+  word-local property, ``mean_drop`` = mean of the drop when only that word is changed over the
+  word's occurrences, and ``count``; the ``top_k`` (word, property) pairs per class by mean drop are
+  kept ("the pitch of 'now' matters for urgent": ``pitch_down`` of ``now`` high for ``urgent``).
 - **Faithfulness** (Table 4 style): per head, mean over items of comprehensiveness and
   sufficiency (items without a positively scored word left out); the random baseline is
   averaged over items seed by seed, then reported as mean ± std over the seeds.
@@ -14,10 +18,13 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+
+WORD_PARALING_COLUMNS = ["head", "class", "word", "property", "mean_drop", "count", "rank"]
 
 
 @dataclass
@@ -31,6 +38,7 @@ class DatasetSummary:
     errors: pd.DataFrame          # id, audio, error_type, error
     items: int
     failed: int
+    word_paraling: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WORD_PARALING_COLUMNS))
 
 
 def normalize_word(text: str) -> str:
@@ -46,7 +54,7 @@ def summarize_records(records: list[dict], top_k: int = 10) -> DatasetSummary:
         faithfulness=faithfulness_summary(ok),
         errors=pd.DataFrame([{k: r.get(k) for k in ("id", "audio", "error_type", "error")} for r in failed],
                             columns=["id", "audio", "error_type", "error"]),
-        items=len(records), failed=len(failed),
+        items=len(records), failed=len(failed), word_paraling=word_paraling_summary(ok, top_k),
     )
 
 
@@ -67,6 +75,39 @@ def word_summary(records: list[dict], top_k: int = 10) -> pd.DataFrame:
     table = table.sort_values(["head", "class", "mean_score", "word"], ascending=[True, True, False, True])
     table["rank"] = table.groupby(["head", "class"]).cumcount() + 1
     return table[table["rank"] <= top_k].reset_index(drop=True)[columns]
+
+
+def word_paraling_summary(records: list[dict], top_k: int = 10) -> pd.DataFrame:
+    """Per head, class, word text and word-local property: mean drop and count; top ``top_k`` per class."""
+    rows = []
+    for record in records:
+        explanation = record["explanation"]
+        words = [normalize_word(w["word"]) for w in explanation["words"]]
+        for head in explanation["heads"]:
+            for prop, drops in explanation.get("word_paralinguistic", {}).get(head["name"], {}).items():
+                rows += [{"head": head["name"], "class": head["target"], "word": word, "property": prop,
+                          "drop": drop} for word, drop in zip(words, drops) if word and drop is not None]
+    if not rows:
+        return pd.DataFrame(columns=WORD_PARALING_COLUMNS)
+    table = (pd.DataFrame(rows).groupby(["head", "class", "word", "property"], sort=False)["drop"]
+             .agg(mean_drop="mean", count="size").reset_index())
+    table = table.sort_values(["head", "class", "mean_drop", "word", "property"],
+                              ascending=[True, True, False, True, True])
+    table["rank"] = table.groupby(["head", "class"]).cumcount() + 1
+    return table[table["rank"] <= top_k].reset_index(drop=True)[WORD_PARALING_COLUMNS]
+
+
+def word_paraling_sentences(summary: DatasetSummary) -> list[str]:
+    """One line per head and class naming the word and property with the largest mean drop."""
+    from ..viz.style import WORD_PROPERTY_TITLES
+
+    lines = []
+    for (head, label), rows in summary.word_paraling.groupby(["head", "class"], sort=False):
+        top = rows.iloc[0]
+        lines.append(f'{head}={label}: {WORD_PROPERTY_TITLES.get(top["property"], top["property"])} of '
+                     f'"{top["word"]}" matters most (mean drop {top["mean_drop"]:+.3f} over {top["count"]} '
+                     f'occurrence{"s" if top["count"] != 1 else ""})')
+    return lines
 
 
 def paralinguistic_summary(records: list[dict]) -> pd.DataFrame:

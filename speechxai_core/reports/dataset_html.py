@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset.records import read_records
-from ..evaluation.dataset_summary import DatasetSummary, summarize_records
+from ..evaluation.dataset_summary import DatasetSummary, summarize_records, word_paraling_sentences
 from ..viz.dataset import dataset_figures, paralinguistic_display, words_display
 from ..viz.style import number
 
@@ -47,12 +47,12 @@ def _pm(mean: float, std: float) -> str:
 
 def write_summary(folder: str | Path, out: str | Path | None = None, top_k: int = 10) -> tuple[DatasetSummary, list[Path]]:
     """Write ``overview.csv``, ``words.csv``, ``paralinguistic.csv``, ``faithfulness.csv``,
-    ``errors.csv`` and ``report.html`` to ``out`` (default ``folder/summary``)."""
+    ``errors.csv``, ``word_paraling.csv`` (word-local prosody per word text) and ``report.html`` to ``out`` (default ``folder/summary``)."""
     summary = summarize_folder(folder, top_k)
     target = Path(out) if out else Path(folder) / "summary"
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("overview", "words", "paralinguistic", "faithfulness", "errors"):
+    for name in ("overview", "words", "paralinguistic", "faithfulness", "errors", "word_paraling"):
         path = target / f"{name}.csv"
         getattr(summary, name).to_csv(path, index=False)
         written.append(path)
@@ -82,6 +82,12 @@ def report_html(summary: DatasetSummary, title: str) -> str:
     if "paralinguistic" in figures:
         parts += ["<h2>Paralinguistic attribution (mean over items)</h2>", figure("paralinguistic"),
                   _table(paralinguistic_display(summary))]
+    if not summary.word_paraling.empty:
+        parts += ["<h2>Which word's voice mattered (per word text)</h2><p>Mean drop of p(class) when only that "
+                  "word's pitch, duration, loudness or noise is changed, over its occurrences in items explained as "
+                  "the class; the largest per class first.</p><ul>"
+                  + "".join(f"<li>{html.escape(line)}</li>" for line in word_paraling_sentences(summary)) + "</ul>",
+                  _table(summary.word_paraling)]
     if "faithfulness" in figures:
         parts += ["<h2>Faithfulness of word attributions</h2>", figure("faithfulness"), _table(faithfulness_table(summary)),
                   "<p>Leave-one-out: mean ± std over items; random: mean ± std over the 5 seeds of the "
