@@ -152,3 +152,14 @@ def test_dataset_summary_gives_word_local_effects_per_word_text(tmp_path):
     _, written = write_summary(folder)
     assert (folder / "summary" / "word_paraling.csv").read_text().startswith("head,class,word,property,mean_drop")
     assert "voice mattered (per word text)" in (folder / "summary" / "report.html").read_text()
+
+
+def test_a_stored_result_plays_its_word_local_cells_again(result):
+    from speechxai_core.dataset.views import stored_variants
+
+    again = Explanation.from_json(result.to_json())
+    stored = {record.id: record for record in stored_variants(again)}
+    for record in result.variants:
+        if record.kind.startswith("word_"):
+            assert stored[record.id].probabilities["class"] == pytest.approx(record.probabilities["class"], abs=1e-9)
+            assert stored[record.id].word_index == record.word_index

@@ -13,10 +13,11 @@ import pandas as pd
 from ..audio import Audio, load_audio
 from ..evaluation.dataset_summary import DatasetSummary
 from ..explanation import Explanation, VariantRecord
+from ..perturb.variants import Variant
 from .items import AUDIO_EXTENSIONS, DatasetError, Item, Items, read_items
 from .records import read_records
 from .run import ModelSpec, Progress, RunOptions, explain_dataset
-from ..viz.style import PROPERTY_KIND, variant_id
+from ..viz.style import PROPERTY_KIND, WORD_PROPERTY_KIND, variant_id
 
 MAX_APP_ITEMS = 20
 
@@ -107,7 +108,22 @@ def stored_variants(explanation: Explanation) -> list[VariantRecord]:
             records.append(VariantRecord(variant_id(kind, level), kind, float(level), {
                 h.name: h.value - explanation.paralinguistic_drops[h.name][prop][j]
                 for h in heads if prop in explanation.paralinguistic_drops.get(h.name, {})}, {}))
-    return records
+    return records + _stored_word_local(explanation)
+
+
+def _stored_word_local(explanation: Explanation) -> list[VariantRecord]:
+    """The word-local variants (``word_paraling``) with p(target) per head restored from their drops."""
+    records: dict[str, VariantRecord] = {}
+    for head in explanation.heads:
+        for prop, drops in explanation.word_paralinguistic.get(head.name, {}).items():
+            level = float(explanation.word_paralinguistic_levels[prop])
+            for i, drop in enumerate(drops):
+                if drop is not None:
+                    variant = Variant(WORD_PROPERTY_KIND[prop], level=level, word_index=i)
+                    record = records.setdefault(variant.id, VariantRecord(variant.id, variant.kind, level, {}, {},
+                                                                          word_index=i))
+                    record.probabilities[head.name] = head.value - drop
+    return list(records.values())
 
 
 def run_small_dataset(
