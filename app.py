@@ -32,7 +32,7 @@ from speechxai_core.serving.limits import Limits
 from speechxai_core.serving.model_access import allowed_model
 from speechxai_core.serving.request_checks import Blocks
 from speechxai_core.serving.results_folders import allowed_results_folder
-from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, stream_explanation
+from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, seconds, stream_explanation
 from speechxai_core.serving.session import Session
 from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
@@ -140,16 +140,36 @@ PAGE_JS = """
     if (!window_words(plot)) keys(plot);
   };
   const scan = () => document.querySelectorAll('.js-plotly-plot').forEach(hook);
-  new MutationObserver(scan).observe(document.body, {childList: true, subtree: true});
+  // after Explain, the page moves to the results once the run is done, or to the error (once per click)
+  let toResults = false;
+  document.addEventListener('click', (event) => {
+    if (!event.target.closest || !event.target.closest('#explain')) return;
+    toResults = true;
+  }, true);
+  const follow = () => {
+    if (!toResults) return;
+    const error = document.querySelector('#status .sx-error'), status = document.querySelector('#status');
+    const results = document.querySelector('#results');
+    if (error) {
+      toResults = false;
+      error.scrollIntoView({block: 'center'});
+    } else if (results && results.offsetParent !== null && status && status.innerText.includes('Done in')) {
+      toResults = false;
+      results.scrollIntoView({block: 'start', behavior: 'smooth'});
+    }
+  };
+  new MutationObserver(() => { scan(); follow(); }).observe(document.body, {childList: true, subtree: true});
   scan();
 }
 """
 # Phone widths: the player bar shrinks to the picker and the player's buttons side by side, with
 # the caption under them in small type; result rows stack; tables scroll sideways in their own box.
+# The examples drop their column titles (the first example stays on the first screen).
 # The sticky player bar sits above Gradio's block labels (z-index 40), which scroll under it.
 PAGE_CSS = """
 .gradio-container {overflow-x: clip !important; overflow-y: visible !important}
 #status .sx-error {color: #b91c1c; font-weight: 600}
+#model input {text-overflow: ellipsis; padding-right: 28px !important}
 #status .sx-notice {color: #b45309}
 #status progress {width: 60%; vertical-align: middle; accent-color: #6366f1}
 #status .sx-progress {font-size: 13px; color: #4b5563; margin-top: 4px}
@@ -176,19 +196,29 @@ PAGE_CSS = """
   #caption .sx-now-playing {font-size: 12px; line-height: 1.3}
   #caption .sx-now-playing ul {margin: 0 0 0 14px !important}
   #results-words {flex-direction: column !important}
+  #examples thead {display: none}
 }
 """
 BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
 
-def model_choices() -> list[tuple[str, str]]:
-    return [(f"{name} — {preset.description}", name) for name, preset in PRESETS.items()]
+def model_choices() -> list[str]:
+    """The presets by name (short enough for a phone's menu; :func:`model_info` describes the chosen one)."""
+    return list(PRESETS)
 
 
-def heads_hint(model: str) -> dict:
-    """Event: a new model clears the heads box and shows the model's default heads spec in it."""
+def model_info(model: str | None) -> str:
+    """The line under the model menu: the chosen preset's description."""
+    preset = PRESETS.get(model or "")
+    return preset.description if preset else "A hub id or a local model folder."
+
+
+def heads_hint(model: str) -> tuple:
+    """Event: a new model gets its description under the menu, and the heads box is cleared and shows the
+    model's default heads spec."""
     spec = resolve(model).heads if model else None
-    return gr.update(value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
+    return gr.update(info=model_info(model)), gr.update(
+        value="", placeholder=spec or "one head with all classes (or e.g. action:6,object:14,location:4)")
 
 
 def new_clip(audio: str | None, transcript: str, current: CurrentClip) -> tuple:
@@ -202,8 +232,14 @@ def new_clip(audio: str | None, transcript: str, current: CurrentClip) -> tuple:
 
 
 def segment_of(start, end) -> tuple:
-    """The segment (start, end) as a run reads the two number fields (0 or empty: open)."""
-    return (start or None, end or None)
+    """The segment (start, end) as a run reads the two fields (0 or empty: open; text that is no number
+    of seconds is kept as it is, the run refuses it)."""
+    def bound(value):
+        try:
+            return seconds(value, "") or None
+        except SpeechXAIError:
+            return str(value).strip()
+    return (bound(start), bound(end))
 
 
 def new_segment(audio: str | None, start, end, transcript: str, current: CurrentClip) -> tuple:
@@ -256,8 +292,8 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
     """Stream the explanation as view updates keyed by output name (see ``OUTPUTS``); progress reports
     update the status line and call ``progress(done, total)``.
 
-    Errors end the stream with a message in ``status`` (and in ``error``, which is no output);
-    the views keep the previous result. Downloads go to ``session``'s workspace folder.
+    Errors end the stream with a message in ``status`` (and in ``error``, which is no output) and
+    hide the results of an earlier run (they do not answer this request). Downloads go to ``session``'s workspace folder.
     """
     started = time.monotonic()
     yield {"status": status_html(f"Loading model '{request.model}' and the clip…")}
@@ -278,7 +314,7 @@ def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, pro
                 shown = True
     except Exception as exc:  # noqa: BLE001 - the page must keep working whatever happens
         message = user_message(exc, "explain")
-        yield {"status": status_html(message, "error"), "error": message}
+        yield {"status": status_html(message, "error"), "error": message, "results": gr.update(visible=False)}
 
 
 def snapshot_views(update: Update, request: ExplainRequest, workspace: Workspace, first: bool,
@@ -407,8 +443,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                 # last update (which Gradio sends again as the run ends) must carry nothing of it
                 yield {components["status"]: ""}
                 return
-            if "error" in views:
-                gr.Warning(views.pop("error"))
+            views.pop("error", None)  # said in red in the status under Explain, which the page brings into view
             if "transcript" in views:
                 current.found_words(audio or "", segment_of(start, end), views["transcript"])
             yield {components[name]: value for name, value in views.items()}
@@ -448,14 +483,19 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                 with gr.Row():
                     with gr.Column(scale=1):
                         audio = gr.Audio(sources=["upload", "microphone"], type="filepath", label="Clip", elem_id="clip")
+                        # Explain and the examples right under the clip: on a phone they are on the first screen
+                        explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
+                        status = gr.HTML(elem_id="status")
+                        examples_slot = gr.Column(elem_id="examples")
+                    with gr.Column(scale=1):
                         transcript = gr.Textbox(label="Transcript (optional)", elem_id="transcript",
                                                 placeholder="Left empty, the words are found automatically; correct them "
                                                             "here and run again.")
                         words_file = gr.File(label="Word timings (JSON / CSV / TextGrid, optional)", type="filepath",
                                              file_types=[".json", ".csv", ".TextGrid", ".textgrid"], elem_id="words-file")
-                    with gr.Column(scale=1):
                         model = gr.Dropdown(model_choices(), value=default_model, allow_custom_value=True, elem_id="model",
-                                            label="Model: a preset, a hub id or a local folder")
+                                            label="Model: a preset, a hub id or a local folder",
+                                            info=model_info(default_model))
                         heads = gr.Textbox(label="Heads (name:size,…)", elem_id="heads",
                                            placeholder=resolve(default_model).heads or "one head with all classes")
                         with gr.Accordion("Options", open=False):
@@ -483,12 +523,13 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                             repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
                                                 label="Repeats: independent draws of noise and room (mean ± std)")
                             with gr.Row():
-                                start = gr.Number(None, label="Explain from (s)", minimum=0, elem_id="segment-start")
-                                end = gr.Number(None, label="Explain up to (s)", minimum=0, elem_id="segment-end")
-                        explain_button = gr.Button("Explain", variant="primary", elem_id="explain")
-                        status = gr.HTML(elem_id="status")
-                        examples = find_examples(examples_dir)
-                        # beside the inputs, so that they are in view when the page opens
+                                # text boxes: Gradio's number box shows an empty value as 0
+                                start = gr.Textbox(label="Explain from (s)", elem_id="segment-start",
+                                                   placeholder="the start")
+                                end = gr.Textbox(label="Explain up to (s)", elem_id="segment-end",
+                                                 placeholder="the end")
+                    examples = find_examples(examples_dir)
+                    with examples_slot:
                         example_list = gr.Examples([[wav, timings] for wav, timings in examples],
                                                    inputs=[audio, words_file], label="Example clips") if examples else None
                 with gr.Column(visible=False, elem_id="results") as results:
@@ -540,7 +581,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that
         explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
                              trigger_mode="always_last")
-        model.input(heads_hint, model, heads, api_visibility="private", concurrency_limit=None)
+        model.input(heads_hint, model, [model, heads], api_visibility="private", concurrency_limit=None)
         audio.input(new_clip, [audio, transcript, current_clip],
                     [transcript, words_file, status, results, session, start, end], api_visibility="private",
                     concurrency_limit=None)

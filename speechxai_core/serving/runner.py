@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from ..align.words import WordsError
 from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
+from ..errors import echo
 from ..explanation import Caveat, Explanation
 from ..models import Classifier, load_model
 from ..models.presets import ASSETS, display_name
@@ -25,7 +26,7 @@ from ..perturb.masking import MaskConfig
 from ..perturb.variants import PROPERTIES
 from .background import in_background
 from .hosting import is_hosted
-from .limits import Limits
+from .limits import Limits, RequestError
 from .model_access import allowed_model
 
 #: Longest silence of the stream: a waiting stage is re-announced with its elapsed time this often.
@@ -49,8 +50,8 @@ class ExplainRequest:
     properties: list[str] = field(default_factory=lambda: list(PROPERTIES))
     grid: str = "fast"
     aligner: str = "auto"
-    start: float | None = None
-    end: float | None = None
+    start: float | str | None = None  # seconds; text from the page's box (empty: none)
+    end: float | str | None = None
     methods: list[str] = field(default_factory=lambda: ["loo"])
     repeats: int = 1
     contrast: str = ""
@@ -108,6 +109,20 @@ def check_bounds(request: ExplainRequest, limits: Limits) -> None:
                         ("class to explain", request.targets)):
         limits.check_field(label, text or "")
     limits.check_transcript(request.transcript or "")
+    seconds(request.start, "Explain from"), seconds(request.end, "Explain up to")
+
+
+def seconds(value: float | str | None, label: str) -> float | None:
+    """A segment time as the page's box gives it (text, empty for none) or a number; None when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise RequestError(f"{label}: '{echo(value, 20)}' is not a number of seconds") from None
+    if not number >= 0 or number == float("inf"):
+        raise RequestError(f"{label}: {echo(value, 20)} s; give seconds from 0 up")
+    return number
 
 
 def _run(request: ExplainRequest, limits: Limits, report) -> Iterator:
@@ -133,7 +148,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
         repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,
         stage=getattr(report, "stage", None),
         # an emptied number field arrives as 0: a segment from 0 is the whole start, one ending at 0 means none
-        start=request.start or None, end=request.end or None,
+        start=seconds(request.start, "Explain from") or None, end=seconds(request.end, "Explain up to") or None,
         **aligner_option(request.aligner),
     )
     word_methods = [m for m in (request.methods or ["loo"]) if m != "paraling"] or ["loo"]

@@ -197,9 +197,10 @@ def test_explain_json_matches_the_library(model_dir, clip_files):
 
 
 def test_heads_hint_shows_the_preset_spec():
-    hint = app.heads_hint("superb-ic")
+    info, hint = app.heads_hint("superb-ic")
     assert hint["placeholder"] == "action:6,object:14,location:4" and hint["value"] == ""
-    assert "one head" in app.heads_hint("some/other-model")["placeholder"]
+    assert info["info"].startswith("wav2vec2-base fine-tuned on Fluent Speech Commands")
+    assert "one head" in app.heads_hint("some/other-model")[1]["placeholder"]
 
 
 def test_a_new_clip_clears_the_previous_clips_words_and_results():
