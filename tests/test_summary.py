@@ -138,8 +138,9 @@ def test_app_views_run_a_small_dataset_and_reload_it(tmp_path):
     (uploads / "1" / "clip0.txt").write_text("turn on lights")
     (uploads / "3" / "clip1.words.json").write_text(json.dumps(WORDS))
     uploaded = run_small_dataset([files[0], uploads / "1" / "clip0.txt", files[1], uploads / "3" / "clip1.words.json"],
-                                 ModelSpec(energy_window_model()), grid="fast", methods=("loo",))
+                                 ModelSpec(energy_window_model()), tmp_path / "uploaded-run", grid="fast",
+                                 methods=("loo",))
     assert uploaded.status == "2 items, 2 explained, 0 failed"
     assert set(uploaded.words["word"]) == {"turn", "on", "lights"}
-    with pytest.raises(Exception, match="at most 1"):
-        run_small_dataset(files, ModelSpec(energy_window_model()), max_items=1)
+    with pytest.raises(Exception, match="too many items: 2 in the uploaded files; here at most 1"):
+        run_small_dataset(files, ModelSpec(energy_window_model()), tmp_path / "too-many", max_items=1)

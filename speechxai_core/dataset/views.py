@@ -147,7 +147,7 @@ def run_small_dataset(
     else:
         items = Items.from_list("uploaded files", uploaded_items([Path(f) for f in source]))
     if len(items) > max_items:
-        raise DatasetError(f"{items.name} has {len(items)} items; here at most {max_items} are explained "
+        raise DatasetError(f"too many items: {len(items)} in the {items.name}; here at most {max_items} are explained "
                            "(use `speechxai explain-dataset` for larger sets)")
     folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="speechxai-dataset-"))
     spec = model if isinstance(model, ModelSpec) else ModelSpec(model, heads)

@@ -221,5 +221,11 @@ def warnings_notice(explanation: Explanation) -> str:
 
 
 def _sentence(text: str) -> str:
+    """``text`` as a sentence: a full stop at the end, and a capital at the start when it begins with a plain
+    word (a file name such as "silence3.wav" or a code name stays as written)."""
     text = text.strip()
-    return (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")) if text else text
+    if not text:
+        return text
+    first = re.match(r"\S+", text).group()
+    start = text[:1].upper() + text[1:] if re.fullmatch(r"[a-z]+[,;:]?", first) else text
+    return start + ("" if text.endswith((".", "!", "?")) else ".")

@@ -127,3 +127,9 @@ def test_raw_api_call_with_a_server_path_gets_a_message_and_one_log_line(app_url
     refusals = [r for r in caplog.records if "refused" in r.getMessage()]
     assert len(refusals) == 2 and all("\n" not in r.getMessage() for r in refusals)
     assert not [r for r in caplog.records if r.exc_info] and "Traceback" not in capfd.readouterr().err
+
+
+def test_notice_sentences_keep_file_names_as_written():
+    assert runner._sentence("silence3.wav: no words were found") == "silence3.wav: no words were found."
+    assert runner._sentence("the model hears 8 s") == "The model hears 8 s."
+    assert runner._sentence("lime not run: 400 variants") == "Lime not run: 400 variants."
