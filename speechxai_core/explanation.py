@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -12,6 +13,16 @@ from .align.base import split_approximated
 from .align.phones import Phone
 from .align.words import Word
 from .perturb.variants import PROPERTIES, WORD_PROPERTIES
+
+#: Views that render an explanation as HTML (the last registered wins); the notebook view adds itself.
+HTML_VIEWS: list = []
+NOTEBOOK_VIEW = "speechxai_core.viz.notebook"
+
+
+def register_html_view(view) -> None:
+    """Make ``view(explanation) -> str`` the HTML display of explanations (Jupyter's ``_repr_html_``)."""
+    HTML_VIEWS.append(view)
+
 
 SCHEMA_VERSION = 1
 
@@ -151,10 +162,12 @@ class Explanation:
         return [head.name for head in self.heads]
 
     def _repr_html_(self) -> str:
-        """Rich display in Jupyter: waveform with word shading, tables, heatmaps, audio players."""
-        from .viz.notebook import notebook_html
-
-        return notebook_html(self)
+        """Rich display in Jupyter: waveform with word shading, tables, heatmaps, audio players (the view
+        registered by :mod:`speechxai_core.viz.notebook`, loaded by name on first display, so that this
+        data class imports no view)."""
+        if not HTML_VIEWS:
+            importlib.import_module(NOTEBOOK_VIEW)
+        return HTML_VIEWS[-1](self)
 
     @property
     def word_methods(self) -> list[str]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..audio import wav_bytes
 from ..explain.replay import renderer_for
-from ..explanation import Explanation
+from ..explanation import Explanation, register_html_view
 from ..perturb.variants import parse_variant_id
 from .explanation import envelope, variant_id_of_pair
 from .word_paraling import NOTE as WORD_PARALING_NOTE, largest_effect, word_paraling_html, word_variant_id
@@ -176,3 +176,6 @@ def players_html(explanation: Explanation, samples: np.ndarray) -> str:
 def _section(title: str, note: str = "") -> str:
     note_html = f'<div style="color:#6b7280;font-size:13px">{escape(note)}</div>' if note else ""
     return f'<h4 style="margin:16px 0 4px">{escape(title)}</h4>{note_html}'
+
+
+register_html_view(notebook_html)
