@@ -34,7 +34,7 @@ from speechxai_core.serving.request_checks import Blocks
 from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, seconds, stream_explanation
 from speechxai_core.serving.session import Session
-from speechxai_core.serving.shutdown import PrivateCache, kept_files, stop_on_sigterm
+from speechxai_core.serving.shutdown import PrivateCache, TempLeftovers, kept_files, stop_on_sigterm
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
     heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices,
@@ -707,7 +707,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop_on_sigterm()
     limits = Limits.from_env()
-    cache = PrivateCache.create()
+    cache, leftovers = PrivateCache.create(), TempLeftovers()
     workspace = Workspace(limits.file_max_age_s, limits.workspace_max_mb)
     demo = build_app(limits, workspace=workspace)
     count_gradio_files(workspace, cache, demo)
@@ -722,6 +722,7 @@ def main() -> None:
         demo.close()
         workspace.cleanup()
         cache.remove()
+        leftovers.remove()
         log.info("stopped; temporary files removed")
 
 

@@ -65,6 +65,24 @@ class PrivateCache:
                 pass
 
 
+class TempLeftovers:
+    """Folders that libraries make in the temporary directory on their own (PyTorch's compiler cache
+    ``torchinductor_<user>``): those that appear while the app runs are removed when it stops."""
+
+    PATTERNS = ("torchinductor_*",)
+
+    def __init__(self, temp: str | Path | None = None):
+        self.temp = Path(temp or tempfile.gettempdir())
+        self.before = self._present()
+
+    def _present(self) -> set[Path]:
+        return {path for pattern in self.PATTERNS for path in self.temp.glob(pattern)}
+
+    def remove(self) -> None:
+        for path in self._present() - self.before:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def kept_files(blocks) -> set[str]:
     """Files a Gradio ``Blocks`` keeps for its whole life (cached example clips)."""
     return set().union(*(getattr(block, "keep_in_cache", set()) for block in blocks.blocks.values()))

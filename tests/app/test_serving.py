@@ -199,3 +199,15 @@ def test_core_serving_and_report_import_without_gradio():
             "workspace, hosting, model_access, results_folders, errors, current_clip, shutdown\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_library_folders_made_in_temp_while_running_are_removed(tmp_path):
+    from speechxai_core.serving.shutdown import TempLeftovers
+
+    (tmp_path / "torchinductor_someone").mkdir()  # there before the app: not the app's
+    leftovers = TempLeftovers(tmp_path)
+    made = tmp_path / "torchinductor_root"
+    (made / "cache").mkdir(parents=True)
+    (tmp_path / "other").mkdir()
+    leftovers.remove()
+    assert not made.exists() and (tmp_path / "torchinductor_someone").exists() and (tmp_path / "other").exists()
