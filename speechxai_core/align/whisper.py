@@ -14,7 +14,7 @@ usually a misheard word, not an invented one).
 Decoding is beam search at temperature 0 only: faster-whisper's fallback to sampling at higher
 temperatures draws random tokens, and the same clip could then be heard differently twice.
 Decoding is also capped at ``token_budget(duration)`` new tokens per 30 s window: on noise Whisper
-can loop on a made-up phrase up to its 224-token limit (16 s for 3 s of white noise on a loaded CPU,
+can loop on a made-up phrase until its 448-token window is full (16 s for 3 s of white noise on a loaded CPU,
 20-70 s with the fallback temperatures; the loop is then dropped as made up anyway). Speech needs far
 fewer tokens than the cap (about 4 per second at 3 words per second).
 """
@@ -37,7 +37,7 @@ NO_SPEECH_DOUBT = 0.3
 LOGPROB_MIN = -1.0
 TOKENS_PER_S = 10  # new tokens allowed per second of audio, text and timestamps together
 WINDOW_S = 30.0  # Whisper decodes 30 s windows
-MAX_NEW_TOKENS = 224  # Whisper's own limit per window
+MAX_NEW_TOKENS = 224  # at most this many per window (Whisper's window holds 448 with the prompt)
 
 
 @dataclass
