@@ -2,8 +2,8 @@
 
 Seconds of white noise at a few seeds through the bundled tiny.en transcriber, once with the cap
 ``token_budget(duration)`` that ``WhisperTranscriber`` applies and once without (faster-whisper's
-default: the 448-token window, as before the cap). Prints per seed both times and, at the end, the worst and total ratios
-measured in this run.
+default: the 448-token window, as before the cap). Prints per seed both times and, at the end, the
+worst and total ratios measured in this run.
 
 Usage: python bench/bench_noise_transcription.py [--seconds 3] [--seeds 8] [--amplitude 0.05]
 """

@@ -36,7 +36,8 @@ def test_the_data_class_imports_no_view_and_no_method():
 
 def test_notebook_display_still_works_in_a_fresh_interpreter():
     code = ("import numpy as np\nfrom speechxai_core import explain, CallableClassifier\n"
-            "model = CallableClassifier(lambda w, sr: np.stack([w.std(axis=1), 1 - w.std(axis=1)], 1), ['a', 'b'], 16000)\n"
+            "model = CallableClassifier(lambda w, sr: np.stack([w.std(axis=1), 1 - w.std(axis=1)], 1),\n"
+            "                           ['a', 'b'], 16000)\n"
             "e = explain((np.sin(np.arange(16000) / 10).astype('float32') * 0.3, 16000), model,\n"
             "            words=[{'word': 'x', 'start': 0.1, 'end': 0.5}], methods='loo')\n"
             "import sys; assert 'speechxai_core.viz.notebook' not in sys.modules\n"

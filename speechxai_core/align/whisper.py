@@ -14,9 +14,9 @@ usually a misheard word, not an invented one).
 Decoding is beam search at temperature 0 only: faster-whisper's fallback to sampling at higher
 temperatures draws random tokens, and the same clip could then be heard differently twice.
 Decoding is also capped at ``token_budget(duration)`` new tokens per 30 s window: on noise Whisper
-can loop on a made-up phrase until its 448-token window is full (16 s for 3 s of white noise on a loaded CPU,
-20-70 s with the fallback temperatures; the loop is then dropped as made up anyway). Speech needs far
-fewer tokens than the cap (about 4 per second at 3 words per second).
+can loop on a made-up phrase until its 448-token window is full (16 s for 3 s of white noise on a
+loaded CPU, 20-70 s with the fallback temperatures; the loop is then dropped as made up anyway).
+Speech needs far fewer tokens than the cap (about 4 per second at 3 words per second).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from tests.app.conftest import HEADS, launch_chromium
 pytestmark = pytest.mark.browser
 CAP_MB = 12.0
 RUNS = 50
-REPORT_JS = "() => { const a = document.querySelector(\"#downloads a[download$='.report.html']\"); return a ? a.href : ''; }"
+REPORT_JS = ("() => { const a = document.querySelector(\"#downloads a[download$='.report.html']\"); "
+             "return a ? a.href : ''; }")
 
 
 def folder_mb(folder: Path) -> float:

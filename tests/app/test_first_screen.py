@@ -15,7 +15,8 @@ from tests.app.conftest import HEADS
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
-BOTTOM_JS = "(selector) => { const e = document.querySelector(selector); return e ? e.getBoundingClientRect().bottom : null; }"
+BOTTOM_JS = ("(selector) => { const e = document.querySelector(selector); "
+             "return e ? e.getBoundingClientRect().bottom : null; }")
 # The model box: its text's width against the room left of the menu arrow.
 MODEL_JS = """() => { const input = document.querySelector('#model input');
   const style = getComputedStyle(input), box = input.getBoundingClientRect();
