@@ -133,6 +133,7 @@ def test_example_names_are_readable_at_every_width(page, app_url, artifacts, siz
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size])))
     page.goto(app_url)
     page.wait_for_selector("#explain")
+    page.wait_for_selector("#tab-clip .table-wrap tbody td", timeout=30_000)  # the examples render after the page
     cells = page.evaluate("""() => [...document.querySelectorAll('#tab-clip .table-wrap tbody td')].map((td) => {
       const text = td.querySelector('div'); return {width: td.getBoundingClientRect().width,
       height: td.getBoundingClientRect().height, fits: text.scrollWidth <= text.clientWidth + 1}; })""")

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.browser import DONE
-from tests.app.conftest import HEADS
+from tests.app.test_app_layout import explained_page
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -59,18 +58,12 @@ def test_first_screen(page, app_url, artifacts, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_explain_moves_to_the_results_and_an_error_hides_them(page, app_url, clip_files, artifacts, size):
-    open_page(page, app_url, size)
-    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
-    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
-    page.locator("#heads textarea, #heads input").first.fill(HEADS)
-    page.wait_for_timeout(800)
-    page.click("#explain")
-    page.wait_for_function(DONE, timeout=120_000)
+    explained_page(page, app_url, clip_files, size)
     page.wait_for_timeout(1500)  # the smooth scroll
     top = page.evaluate("document.querySelector('#results').getBoundingClientRect().top")
     assert -60 <= top <= 120, top  # the results start at the top of the window (the status above may shrink)
     page.screenshot(path=str(artifacts / f"app_after_explain_{size}.png"))
-    # an error: the earlier results go, the toast is titled as what happened
+    # an error: the earlier results go, the message is under Explain
     page.evaluate("window.scrollTo(0, 0)")
     page.locator("#heads textarea, #heads input").first.fill("nonsense heads")
     page.click("#explain")
