@@ -25,7 +25,7 @@ def result():
 def test_tables_and_waveform_show_the_chosen_method(result):
     lime = word_table_html(result, "lime")
     assert 'data-method="lime"' in lime and "fit R²" in lime and "±" in lime
-    shown = [float(v) for v in __import__("re").findall(r">([+-]\d\.\d{3})<", word_table_html(result, "shapley"))]
+    shown = [float(v) for v in __import__("re").findall(r"<td[^>]*>([+-]\d\.\d{3})<", word_table_html(result, "shapley"))]
     assert shown == pytest.approx([round(v, 3) for v in result.method_scores["shapley"]["class"]], abs=1e-3)
     figure = waveform_figure(result, clip(), "shapley")
     assert list(figure.data[0].marker.color) == pytest.approx(result.method_scores["shapley"]["class"])

@@ -66,10 +66,18 @@ def test_lime_recovers_the_coefficients_of_an_additive_model():
     assert details["intercept"]["class"] == pytest.approx(0.2, abs=1e-9)
 
 
+def cosine_kernel_by_hand(z):
+    """LIME's text kernel written out: d = 100 × (1 − cos(z, 1)), √exp(−d²/25²)."""
+    ones = np.ones(z.shape[1])
+    cosine = np.array([row @ ones / (np.linalg.norm(row) * np.linalg.norm(ones)) if row.any() else 0.0 for row in z])
+    return np.sqrt(np.exp(-(100 * (1 - cosine)) ** 2 / 25 ** 2))
+
+
 def test_lime_default_ridge_matches_a_closed_form_fit_and_is_seeded():
     model = together_model()
     result = explain((clip(), SR), model, words=WORDS, methods="lime", seed=4)
-    assert result.method_details["lime"]["samples"] == 1000
+    details = result.method_details["lime"]
+    assert details["samples"] == 1000 and details["kernel"] == "cosine" and details["kernel_width"] == 25
     again = explain((clip(), SR), model, words=WORDS, methods="lime", seed=4)
     assert again.method_scores == result.method_scores
     other = explain((clip(), SR), model, words=WORDS, methods="lime", seed=5)
@@ -79,21 +87,51 @@ def test_lime_default_ridge_matches_a_closed_form_fit_and_is_seeded():
     z = np.array([[0.0 if r.id != "original" and str(i) in r.id[6:].split("+") else 1.0 for i in range(5)]
                   for r in records])
     y = np.array([r.probabilities["class"] for r in records])
-    w = np.exp(-((1 - z.mean(axis=1)) ** 2) / 0.25 ** 2)
-    design = np.hstack([np.ones((len(z), 1)), z]) * np.sqrt(w)[:, None]
-    augmented = np.vstack([design, np.hstack([np.zeros((5, 1)), np.eye(5)])])  # α = 1 on the slopes only
-    target = np.concatenate([y * np.sqrt(w), np.zeros(5)])
-    solution = np.linalg.lstsq(augmented, target, rcond=None)[0]
-    # the sampled subsets are not all distinct: refit on the distinct ones with summed weights
-    fit = weighted_ridge(z, y, w, 1.0)
-    assert fit["coefficients"] == pytest.approx(solution[1:], abs=1e-8)
-    unique = {tuple(row): (yy, 0.0) for row, yy in zip(z, y)}
-    for row, yy, ww in zip(z, y, w):
-        unique[tuple(row)] = (yy, unique[tuple(row)][1] + ww)
-    rows = np.array(list(unique))
-    ys, ws = np.array([v[0] for v in unique.values()]), np.array([v[1] for v in unique.values()])
-    assert weighted_ridge(rows, ys, ws, 1.0)["coefficients"] == pytest.approx(solution[1:], abs=1e-8)
-    assert 0 < result.method_details["lime"]["r2"]["class"] < 1
+    # the sampled subsets are not all distinct: the scored variants are the distinct ones
+    from speechxai_core.explain.lime import lime_samples
+    sampled = lime_samples(5, 1000, 4).astype(float)
+    y_of = {tuple(row): yy for row, yy in zip(z, y)}
+    ys = np.array([y_of[tuple(row)] for row in sampled])
+    w = cosine_kernel_by_hand(sampled)
+    design = np.hstack([np.ones((len(sampled), 1)), sampled]) * np.sqrt(w)[:, None]
+    penalty = np.sqrt(w.mean())  # α = 1 per unit of mean kernel weight, on the slopes only
+    augmented = np.vstack([design, np.hstack([np.zeros((5, 1)), penalty * np.eye(5)])])
+    solution = np.linalg.lstsq(augmented, np.concatenate([ys * np.sqrt(w), np.zeros(5)]), rcond=None)[0]
+    assert result.method_scores["lime"]["class"] == pytest.approx(solution[1:], abs=1e-8)
+    assert weighted_ridge(sampled, ys, w, w.mean())["coefficients"] == pytest.approx(solution[1:], abs=1e-8)
+    assert 0 < details["r2"]["class"] < 1
+
+
+def carrier_model(words, carrier: int):
+    """Known truth: only word ``carrier`` matters (p = 0.99 with it, 0.01 without); the rest are neutral."""
+
+    def fn(waveforms, sr):
+        p = 0.01 + 0.98 * present(waveforms, sr, words)[:, carrier]
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["yes", "no"], SR, name="carrier")
+
+
+@pytest.mark.parametrize("n_words", [4, 6])
+def test_lime_leaves_neutral_words_at_zero(n_words):
+    words = WORDS[:n_words]
+    model = carrier_model(words, carrier=1)
+    result = explain((clip(), SR), model, words=words, methods="lime", targets="yes")
+    scores = result.method_scores["lime"]["class"]
+    neutral = [s for i, s in enumerate(scores) if i != 1]
+    assert max(abs(s) for s in neutral) < 0.02, scores  # the ridge penalty no longer pulls them down
+    assert scores[1] > 0.9
+    fraction = explain((clip(), SR), model, words=words, methods="lime", targets="yes",
+                       method_options={"lime_kernel": "fraction"})
+    assert fraction.method_details["lime"]["kernel"] == "fraction"
+    assert fraction.method_details["lime"]["kernel_width"] == 0.25
+    assert max(abs(s) for i, s in enumerate(fraction.method_scores["lime"]["class"]) if i != 1) < 0.02
+
+
+def test_lime_kernel_names_are_checked():
+    with pytest.raises(MethodError, match="unknown lime_kernel 'gauss' \\(choose from cosine, fraction\\)"):
+        explain((clip(), SR), additive_model([0.1] * 5), words=WORDS, methods="lime",
+                method_options={"lime_kernel": "gauss"})
 
 
 # --- Shapley -------------------------------------------------------------------------------------

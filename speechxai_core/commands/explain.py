@@ -27,6 +27,9 @@ def add_method_options(parser) -> None:
     parser.add_argument("--repeats", type=int, default=1,
                         help="independent draws of the random properties (noise, room); mean ± std per level")
     parser.add_argument("--lime-samples", type=int, default=1000, help="LIME: word subsets sampled")
+    parser.add_argument("--lime-kernel", default="cosine", choices=["cosine", "fraction"],
+                        help="LIME: proximity kernel, cosine (LIME's text kernel, width 25; default) or fraction "
+                             "(on the fraction of words removed, width 0.25)")
     parser.add_argument("--shapley-budget", type=int, default=300,
                         help="Shapley: coalitions for values and interactions together (exact when 2^n fits)")
     parser.add_argument("--shapley-approximator", default="KernelSHAPIQ",
@@ -45,7 +48,7 @@ def method_options(args):
     """The :class:`MethodOptions` of the command-line flags."""
     from ..explain import MethodOptions
 
-    return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples,
+    return MethodOptions(repeats=args.repeats, lime_samples=args.lime_samples, lime_kernel=args.lime_kernel,
                          shapley_budget=args.shapley_budget, shapley_approximator=args.shapley_approximator,
                          ig_steps=args.ig_steps, bands=args.bands,
                          word_pitch_st=args.word_pitch, word_stretch=args.word_stretch, word_gain_db=args.word_gain,

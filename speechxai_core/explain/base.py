@@ -22,6 +22,7 @@ from ..align.phones import Phone
 from ..perturb.bands import Band
 from ..perturb.grids import ParalinguisticGrid
 from ..perturb.variants import Variant
+from .lime_kernels import KERNELS
 from .players import Players
 from .targets import Target
 
@@ -39,11 +40,15 @@ MAX_BANDS = 64
 
 @dataclass(frozen=True)
 class MethodOptions:
-    """Settings of the methods (defaults follow the reference implementation where it has one).
+    """Settings of the methods.
 
     ``repeats``: independent draws of the random paralinguistic properties (noise, reverb room).
-    ``lime_samples``, ``lime_kernel_width`` (σ of the kernel on the fraction of words removed),
-    ``lime_alpha`` (ridge penalty). ``shapley_budget``: coalitions Shapley values and interactions
+    ``lime_samples``: word subsets sampled; ``lime_kernel``: the proximity kernel, ``cosine``
+    (LIME's text kernel, as the reference implementation uses it) or ``fraction`` (on the fraction
+    of words removed), see :mod:`~speechxai_core.explain.lime_kernels`; ``lime_kernel_width``: its
+    width σ (None: the kernel's own, 25 for ``cosine``, 0.25 for ``fraction``); ``lime_alpha``:
+    the ridge penalty per unit of mean kernel weight (see :mod:`~speechxai_core.explain.lime`).
+    ``shapley_budget``: coalitions Shapley values and interactions
     may score together (exact over all ``2^n`` when that fits, else estimated by
     ``shapley_approximator``, a ``shapiq`` approximator of the Shapley interaction index);
     ``interaction_top``: words in the pairwise interaction matrix. ``ig_steps``: Integrated
@@ -53,7 +58,8 @@ class MethodOptions:
 
     repeats: int = 1
     lime_samples: int = 1000
-    lime_kernel_width: float = 0.25
+    lime_kernel: str = "cosine"
+    lime_kernel_width: float | None = None
     lime_alpha: float = 1.0
     shapley_budget: int = 300
     shapley_approximator: str = "KernelSHAPIQ"
@@ -66,7 +72,9 @@ class MethodOptions:
     word_noise_snr_db: float = 5.0
 
     def __post_init__(self) -> None:
-        positive = {k: v for k, v in asdict(self).items() if k not in ("lime_alpha", "word_noise_snr_db") and not isinstance(v, str)}
+        positive = {k: v for k, v in asdict(self).items()
+                    if k not in ("lime_alpha", "word_noise_snr_db") and not isinstance(v, str)
+                    and not (k == "lime_kernel_width" and v is None)}
         bad = [name for name, value in positive.items() if not value > 0]
         if not 1 < self.word_stretch <= 4:
             raise MethodError(f"word_stretch must be a duration factor in (1, 4], not {self.word_stretch:g}")
@@ -74,6 +82,8 @@ class MethodOptions:
             raise MethodError(f"word_noise_snr_db must lie in -20 … 100 dB, not {self.word_noise_snr_db:g}")
         if bad or self.lime_alpha < 0:
             raise MethodError(f"method options must be positive: {', '.join(bad or ['lime_alpha'])}")
+        if self.lime_kernel not in KERNELS:
+            raise MethodError(f"unknown lime_kernel '{self.lime_kernel}' (choose from {', '.join(KERNELS)})")
         if self.lime_samples < 2:
             raise MethodError("lime_samples must be at least 2")
         if self.bands > MAX_BANDS:

@@ -3,16 +3,22 @@
 Samples ``z_s ∈ {0,1}^n`` (1 = word kept), seeded by ``(seed, "lime")``: ``z_0`` keeps every
 word; for ``s ≥ 1`` the number of removed words ``m ~ U{1…n}`` and a uniformly random set of
 ``m`` words is masked (the audio is the word-set variant ``words:i+j+…``).
-Kernel on the fraction of words removed ``d_s = 1 − |z_s|/n``: ``π_s = exp(−d_s² / σ²)``.
+Each sample is weighted by a proximity kernel ``π_s`` (:mod:`.lime_kernels`: ``cosine`` by
+default, LIME's text kernel; ``fraction`` as an option).
 
 Per head with target ``k``, ``y_s = p(k | x_{z_s})`` and the weighted ridge fit
-``min_{β0, β} Σ_s π_s (y_s − β0 − z_sᵀβ)² + α‖β‖²`` (intercept not penalised), solved in
-closed form on π-centred data: ``β = A⁻¹ Z̃ᵀΠỹ`` with ``A = Z̃ᵀΠZ̃ + αI``.
-A word's score is ``β_i``: how much keeping it raises ``p(k)``.
+``min_{β0, β} Σ_s π_s (y_s − β0 − z_sᵀβ)² + α π̄ ‖β‖²`` (intercept not penalised; ``π̄`` the mean
+kernel weight, so α means the same whatever the kernel and its width), solved in
+closed form on π-centred data: ``β = A⁻¹ Z̃ᵀΠỹ`` with ``A = Z̃ᵀΠZ̃ + α π̄ I``.
+A word's score is ``β_i``: how much keeping it raises ``p(k)`` (a probability, like LOO's drops).
 
 Diagnostics: ``R² = 1 − Σπ r² / Σπ (y − ȳ_π)²``; standard errors from
 ``Cov β = σ̂² A⁻¹ Z̃ᵀΠ²Z̃ A⁻¹`` with ``σ̂² = (Σπ r² / Σπ) · N / (N − n − 1)`` (residuals
 taken as homoscedastic; NaN when ``N ≤ n + 1``).
+
+References:
+    Ribeiro, Singh, Guestrin (2016). "Why Should I Trust You?": Explaining the Predictions of
+    Any Classifier. KDD.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import numpy as np
 from ..explanation import Explanation
 from ..perturb.variants import word_set_variant
 from .base import Context, Scores, Stage, finite
+from .lime_kernels import KERNELS
 
 
 def lime_samples(n_words: int, n_samples: int, seed: int) -> np.ndarray:
@@ -34,12 +41,6 @@ def lime_samples(n_words: int, n_samples: int, seed: int) -> np.ndarray:
         removed = rng.choice(n_words, size=int(rng.integers(1, n_words + 1)), replace=False)
         row[removed] = 0
     return z
-
-
-def kernel_weights(z: np.ndarray, width: float) -> np.ndarray:
-    """``exp(−d² / σ²)`` with ``d`` the fraction of words removed."""
-    removed = 1.0 - z.mean(axis=1)
-    return np.exp(-(removed ** 2) / width ** 2)
 
 
 def weighted_ridge(z: np.ndarray, y: np.ndarray, weights: np.ndarray, alpha: float) -> dict:
@@ -81,12 +82,15 @@ class Lime:
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         options = context.options
         z = stage.data["z"]
-        weights = kernel_weights(z, options.lime_kernel_width)
-        table, details = {}, {"samples": int(len(z)), "kernel_width": options.lime_kernel_width,
+        kernel = KERNELS[options.lime_kernel]
+        width = options.lime_kernel_width or kernel.default_width
+        weights = kernel.weights(z, width)
+        penalty = options.lime_alpha * float(weights.mean())
+        table, details = {}, {"samples": int(len(z)), "kernel": kernel.name, "kernel_width": width,
                               "alpha": options.lime_alpha, "r2": {}, "stderr": {}, "intercept": {}}
         for head in context.targets:
             y = [context.probability(scores, variant.id, head) for variant in stage.variants]
-            fit = weighted_ridge(z, y, weights, options.lime_alpha)
+            fit = weighted_ridge(z, y, weights, penalty)
             table[head] = fit["coefficients"].tolist()
             details["r2"][head] = finite(fit["r2"])
             details["stderr"][head] = [finite(v) for v in fit["stderr"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..explanation import Explanation
-from ..viz.style import METHOD_TITLES, WORD_PROPERTY_TITLES, number
+from ..viz.style import METHOD_TITLES, WORD_PROPERTY_TITLES, method_unit, number, scale_exponent, scaled_unit
 from ..viz.trust import trust_lines
 from ..viz.word_paraling import largest_effect_sentence
 
@@ -20,11 +20,13 @@ def format_explanation(explanation: Explanation) -> str:
     heads = explanation.head_names
     for method in explanation.word_methods:
         scores = explanation.scores_for(method)
-        lines += ["", f"word attribution ({method})  {METHOD_TITLES.get(method, method)}"]
+        exponent = scale_exponent(v for h in scores for v in scores[h])
+        lines += ["", f"word attribution ({method})  {METHOD_TITLES.get(method, method)}",
+                  f"  values in {scaled_unit(method_unit(method), exponent)}"]
         lines.append(_row(["word", "start", "end", *heads]))
         for i, word in enumerate(explanation.words):
             lines.append(_row([word.word, f"{word.start:.2f}", f"{word.end:.2f}",
-                               *(_score(scores[h][i]) if h in scores else "" for h in heads)]))
+                               *(_score(scores[h][i], exponent) if h in scores else "" for h in heads)]))
         lines += _method_notes(explanation, method)
     for head, block in explanation.word_interactions.items():
         lines += ["", f"shapley interactions ({head}): > 0 the words matter more together"]
@@ -102,8 +104,9 @@ def _phoneme_lines(explanation: Explanation, heads: list[str]) -> list[str]:
     return lines
 
 
-def _score(value: float | None) -> str:
-    return "not heard" if value is None else number(value, signed=True)
+def _score(value: float | None, exponent: int = 0) -> str:
+    """``value / 10^exponent`` (3 decimals, 2 when scaled); ``not heard`` for a word not scored."""
+    return "not heard" if value is None else number(value / 10.0 ** exponent, 3 if exponent == 0 else 2, signed=True)
 
 
 def _method_notes(explanation: Explanation, method: str) -> list[str]:

@@ -13,12 +13,17 @@ from plotly.subplots import make_subplots
 from ..explanation import Explanation
 from .style import (
     DIVERGING, METHOD_LABELS, ORIGINAL_LEVEL_LABEL, PROPERTY_KIND, PROPERTY_TITLES, escape, level_label, method_scores,
-    number, symmetric_range, variant_id,
+    method_unit, number, readable, symmetric_range, variant_id,
 )
 
 ENVELOPE_POINTS = 1200
 COLOUR_TITLES = {"loo": "drop in p(target)", "lime": "LIME weight", "shapley": "Shapley value",
                  "gradient": "saliency", "gradient_x_input": "gradient × input", "integrated_gradients": "IG"}
+
+
+def colour_title(method: str) -> str:
+    """The colour scale's title: what is shaded and in which unit."""
+    return f"{COLOUR_TITLES.get(method, method)} ({method_unit(method)})"
 
 
 def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,7 +77,8 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
     def colours_and_hover(head: str | None) -> tuple[list[float], list[str]]:
         scores = [word_scores[head][i] if head else 0.0 for i in scored]
         hover = [f"<b>{escape(words[i].word)}</b><br>{words[i].start:.2f}–{words[i].end:.2f} s"
-                 + (f"<br>{escape(head)}: {number(s, signed=True)}" if head else "") for i, s in zip(scored, scores)]
+                 + (f"<br>{escape(head)}: {readable(s)} {escape(method_unit(method))}" if head else "")
+                 for i, s in zip(scored, scores)]
         return scores, hover
 
     scores, hover = colours_and_hover(heads[0] if heads else None)
@@ -83,7 +89,8 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         width=[widths[i] for i in scored],
         marker=dict(color=scores, colorscale=DIVERGING, cmin=-limit, cmax=limit, cmid=0, showscale=bool(heads),
                     line=dict(width=1, color="rgba(60,60,60,0.5)"),
-                    colorbar=COLORBAR_ABOVE | dict(title=dict(text=COLOUR_TITLES.get(method, method), side="top"))),
+                    colorbar=COLORBAR_ABOVE | dict(title=dict(text=colour_title(method), side="top"),
+                                                   exponentformat="power")),
         opacity=0.75, customdata=[ids[i] for i in scored], hovertext=hover, hoverinfo="text", name="words",
     ))
     for a, b in unheard_spans(explanation):

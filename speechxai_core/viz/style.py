@@ -36,6 +36,12 @@ METHOD_TITLES = {
     "gradient_x_input": "gradient × input: mean input · ∂ logit / ∂ input over the word",
     "integrated_gradients": "Integrated Gradients: the word's share of logit(x) − logit(0)",
 }
+#: What one number of each word method is (its unit); shown with its table, transcript and colour scale.
+METHOD_UNITS = {
+    "loo": "probability drop", "lime": "probability (fit weight)", "shapley": "probability",
+    "gradient": "gradient magnitude (logit per input unit)", "gradient_x_input": "logit",
+    "integrated_gradients": "logit",
+}
 METHOD_LABELS = {"loo": "Leave-one-out", "lime": "LIME", "shapley": "Shapley", "gradient": "Gradient",
                  "gradient_x_input": "Gradient × Input", "integrated_gradients": "Integrated Gradients",
                  "word_paraling": "Word-local prosody (7 variants per word)"}
@@ -154,6 +160,39 @@ def number(value, digits: int = 3, signed: bool = False) -> str:
         return "n/a"
     text = f"{float(value):+.{digits}f}" if signed else f"{float(value):.{digits}f}"
     return f"{0.0:.{digits}f}" if float(text) == 0 else text
+
+
+def method_unit(method: str) -> str:
+    """The unit of ``method``'s word scores (``score`` for a method without a stated unit)."""
+    return METHOD_UNITS.get(method, "score")
+
+
+def scale_exponent(values) -> int:
+    """The power of ten ``e`` a table's values are shown in (a cell shows ``value / 10^e``): 0 when
+    the largest |value| reads with 3 decimals (≥ 0.01) or is 0, else the ``e`` that puts it in [1, 10)."""
+    largest = max((abs(float(v)) for v in values if v is not None and math.isfinite(float(v))), default=0.0)
+    return 0 if largest == 0 or largest >= 0.01 else math.floor(math.log10(largest))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(exponent: int) -> str:
+    """``×10⁻⁴`` for −4 ("" for 0)."""
+    return "" if exponent == 0 else "×10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def scaled_unit(unit: str, exponent: int) -> str:
+    """``logit`` or, with values shown in units of 10^e, ``logit ×10⁻⁴``."""
+    return f"{unit} {power_of_ten(exponent)}".strip()
+
+
+def readable(value, signed: bool = True) -> str:
+    """One value anywhere (tooltips, hover): ``number`` unless it is nonzero and under 0.001 in
+    magnitude, then scientific notation (``+3.2e-05``), so a tiny value never reads as 0.000."""
+    if value is not None and math.isfinite(float(value)) and 0 < abs(float(value)) < 1e-3:
+        return f"{float(value):+.1e}" if signed else f"{float(value):.1e}"
+    return number(value, signed=signed)
 
 
 def escape(text: object) -> str:

@@ -14,14 +14,15 @@ from ..explanation import Explanation
 from ..models.presets import display_name
 from ..perturb.variants import RANDOM_KINDS
 from .style import (
-    METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores, number,
-    symmetric_range, text_colour, variant_id,
+    DIVERGING, METHOD_LABELS, PROPERTY_KIND, PROPERTY_TITLES, describe_variant, diverging_css, escape, method_scores,
+    method_unit, number, readable, scale_exponent, scaled_unit, symmetric_range, text_colour, variant_id,
 )
 
 TABLE_STYLE = "border-collapse:collapse;font-size:14px;margin:4px 0"
 CELL_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;text-align:right;white-space:nowrap"
 HEAD_STYLE = "padding:4px 10px;border:1px solid #e5e7eb;background:#f3f4f6;text-align:left;white-space:nowrap"
 SCROLL_STYLE = "overflow-x:auto;max-width:100%"
+NOTE_STYLE = "font-size:13px;color:#4b5563;margin:4px 0"
 PICK = 'class="sx-pick" tabindex="0" role="button"'
 #: Words the model does not hear (not scored): grey, hatched.
 UNHEARD_STYLE = ("background:repeating-linear-gradient(45deg,#f3f4f6 0 4px,#e5e7eb 4px 8px);color:#6b7280")
@@ -138,17 +139,21 @@ def _word_score_heads(explanation: Explanation, method: str) -> tuple[dict, list
 def word_table_html(explanation: Explanation, method: str = "loo") -> str:
     """Words × heads of ``method``, each cell coloured by its attribution; a click plays that word masked.
 
-    Methods with standard errors (LIME, sampled Shapley) show ``± se`` in the cell; LIME adds its fit's R².
+    Above the table, the unit of the numbers (tiny values are shown in units of a power of ten,
+    stated there); under it, what the shading spans. Methods with standard errors (LIME, sampled
+    Shapley) show ``± se`` in the cell; LIME adds its fit's R².
     """
     scores, heads, limit = _word_score_heads(explanation, method)
     if not heads:
         return _placeholder(f"{METHOD_LABELS.get(method, method)} word attributions appear here once words are scored.")
+    exponent = scale_exponent(v for h in heads for v in scores[h])
+    unit = scaled_unit(method_unit(method), exponent)
     header = "".join(f'<th style="{HEAD_STYLE}">{escape(h)}</th>' for h in heads)
     errors = explanation.method_details.get(method, {}).get("stderr", {})
     doubts = doubtful_words(explanation)
     rows = []
     for i, word in enumerate(explanation.words):
-        cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i)) if
+        cells = "".join(_score_cell(scores[h][i], limit, f"word:{i}", _stderr(errors, h, i), exponent) if
                         scores[h][i] is not None else _unheard_cell() for h in heads)
         label = escape(word.word) if i not in doubts else (
             f'<span class="sx-doubt" title="{escape(doubts[i])}" style="{DOUBT_STYLE}">{escape(word.word)}</span>'
@@ -161,9 +166,22 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
         f'<tr><td style="{HEAD_STYLE}">fit R²</td>'
         + "".join(f'<td style="{CELL_STYLE}">{"n/a" if fit.get(h) is None else f"{fit[h]:.2f}"}</td>' for h in heads)
         + "</tr>")
-    return _doubt_note(doubts, explanation) + _scrolling(
-        f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
-        f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}</tbody></table>')
+    table = _scrolling(f'<table class="sx-words" data-method="{escape(method)}" style="{TABLE_STYLE}"><thead><tr>'
+                       f'<th style="{HEAD_STYLE}">word</th>{header}</tr></thead><tbody>{"".join(rows)}{footer}'
+                       f'</tbody></table>')
+    return (f'<div class="sx-units" data-unit="{escape(unit)}" style="{NOTE_STYLE}">'
+            f'{escape(METHOD_LABELS.get(method, method))} — values in <b>{escape(unit)}</b></div>'
+            f'{_doubt_note(doubts, explanation)}{table}{shading_legend_html(limit, method_unit(method))}')
+
+
+def shading_legend_html(limit: float, unit: str) -> str:
+    """What the cell colours span: blue at −limit, white at 0, red at +limit (in ``unit``)."""
+    stops = ", ".join(f"{colour} {100 * position:g}%" for position, colour in DIVERGING)
+    return (f'<div class="sx-shading" style="{NOTE_STYLE};display:flex;flex-wrap:wrap;align-items:center;gap:6px">'
+            f'<span>shading:</span><span>{readable(-limit)}</span>'
+            f'<span style="display:inline-block;width:90px;height:10px;border:1px solid #d1d5db;'
+            f'background:linear-gradient(to right, {stops})"></span><span>{readable(limit)}</span>'
+            f'<span>{escape(unit)}, white = 0, one scale for this table (its largest |value|)</span></div>')
 
 
 def _stderr(errors: dict, head: str, i: int) -> float | None:
@@ -184,7 +202,7 @@ def transcript_html(explanation: Explanation, method: str = "loo") -> str:
             f'border-radius:4px;margin:2px;display:inline-block">{escape(word.word)}</span>'
             if score is None else
             f'<span class="sx-pick sx-word{" sx-doubt" if i in doubts else ""}" tabindex="0" role="button" '
-            f'data-variant="word:{i}" title="{escape(head)}: {number(score, signed=True)}'
+            f'data-variant="word:{i}" title="{escape(head)}: {readable(score)} {escape(method_unit(method))}'
             f'{escape(" · " + doubts[i]) if i in doubts else ""}" '
             f'style="background:{diverging_css(score, limit)};color:{text_colour(score, limit)};'
             f'padding:2px 5px;border-radius:4px;margin:2px;cursor:pointer;display:inline-block'
@@ -215,8 +233,10 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
             for h in heads
         )
         rows.append(f'<tr><td style="{HEAD_STYLE}">{escape(PROPERTY_TITLES[prop])}</td>{cells}</tr>')
-    return _scrolling(f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">'
-                      f'property</th>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    table = _scrolling(f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">'
+                       f'property</th>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return (f'<div class="sx-units" data-unit="probability drop" style="{NOTE_STYLE}">values in '
+            f'<b>probability drop</b> (mean over the levels)</div>{table}{shading_legend_html(limit, "probability drop")}')
 
 
 def strongest_level(explanation: Explanation, head: str, prop: str) -> str:
@@ -241,12 +261,16 @@ def variant_choices(explanation: Explanation) -> list[tuple[str, str]]:
             if record.kind not in sets or record.id in shown]
 
 
-def _score_cell(value: float, limit: float, variant: str, spread: float | None = None) -> str:
-    """A coloured, clickable cell; ``spread`` (a standard error or deviation) is shown as ``± spread``."""
-    whisker = "" if spread is None else f'<span style="font-size:11px;opacity:0.8"> ±{spread:.3f}</span>'
-    return (f'<td {PICK} data-variant="{escape(variant)}" title="play: {escape(variant)}" '
+def _score_cell(value: float, limit: float, variant: str, spread: float | None = None, exponent: int = 0) -> str:
+    """A coloured, clickable cell showing ``value / 10^exponent``; ``spread`` (a standard error or
+    deviation, same scale) is shown as ``± spread``; the tooltip holds the value itself."""
+    digits = 3 if exponent == 0 else 2
+    shown = number(value / 10.0 ** exponent, digits, signed=True)
+    whisker = "" if spread is None else (f'<span style="font-size:11px;opacity:0.8"> '
+                                         f'±{number(spread / 10.0 ** exponent, digits)}</span>')
+    return (f'<td {PICK} data-variant="{escape(variant)}" title="{readable(value)} · play: {escape(variant)}" '
             f'style="{CELL_STYLE};cursor:pointer;background:{diverging_css(value, limit)};'
-            f'color:{text_colour(value, limit)}">{number(value, signed=True)}{whisker}</td>')
+            f'color:{text_colour(value, limit)}">{shown}{whisker}</td>')
 
 
 def _scrolling(table: str) -> str:
