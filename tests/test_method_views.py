@@ -1,5 +1,9 @@
 """Every word method in the views: tables, report, notebook display, interaction heatmap."""
 
+import copy
+import math
+import re
+
 import numpy as np
 import pytest
 
@@ -67,3 +71,23 @@ def test_paralinguistic_views_show_the_spread_over_repeats():
 
     hover = heatmap_figure(repeated).data[0].hovertext
     assert any("over 3 draws" in cell for row in hover for cell in row)
+
+
+def test_tables_state_the_unit_and_show_tiny_values_in_a_stated_power_of_ten(result):
+    from speechxai_core.reports.clip_text import format_explanation
+
+    table = word_table_html(result, "shapley")
+    assert 'data-unit="probability"' in table and "values in <b>probability</b>" in table
+    assert 'class="sx-shading"' in table and "white = 0" in table
+    tiny = copy.deepcopy(result)
+    original = result.method_scores["shapley"]["class"]
+    tiny.method_scores["shapley"]["class"] = [v * 1e-5 for v in original]
+    table = word_table_html(tiny, "shapley")
+    exponent = math.floor(math.log10(max(abs(v) for v in original))) - 5
+    power = "×10⁻" + "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(d)] for d in str(-exponent))
+    assert f'data-unit="probability {power}"' in table
+    cells = [float(v) for v in re.findall(r"<td[^>]*>([+-]\d+\.\d{2})<", table)]
+    assert cells == pytest.approx([v * 1e-5 / 10.0 ** exponent for v in original], abs=0.006)
+    assert not any(c == 0 for c in cells)  # no 0.000 in a shaded cell
+    text = format_explanation(tiny)
+    assert f"values in probability {power}" in text
