@@ -15,6 +15,7 @@ from typing import Iterator
 
 import gradio as gr
 
+from speechxai_core.dataset.benchmark_uploads import MAX_BENCHMARK_CLIPS, benchmark_display, benchmark_uploads
 from speechxai_core.dataset.run import ModelSpec
 from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
@@ -653,6 +654,20 @@ def explain_clips(files: list[str] | None, model: str, heads: str, workspace: Wo
     return (*view.outputs(), str(view.folder))
 
 
+def benchmark_clips(files: list[str] | None, methods: list[str], model: str, heads: str, workspace: Workspace,
+                    session: str | None, progress=None) -> tuple:
+    """Event: benchmark the chosen word methods on a few uploaded clips (a manifest, or NAME.words.json
+    timings beside each clip); outputs: the table and the HTML report."""
+    report = None if progress is None else lambda done, total: progress(
+        (done, total), desc="Benchmarking", unit="clips")
+    try:
+        spec = ModelSpec(allowed_model(model), heads or None, hosted=is_hosted())
+        result = benchmark_uploads(files or [], spec, workspace.new_folder(session), methods, progress=report)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
+        raise gr.Error(user_message(exc, "benchmark clips"), print_exception=False) from None
+    return benchmark_display(result.table), str(result.report)
+
+
 def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> tuple[gr.Dataframe, gr.State]:
     """The Dataset tab: global word, property and faithfulness views of many clips, and the list of
     clips (returned with the opened folder, for the event that opens a clip in the first tab)."""
@@ -666,6 +681,15 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> 
         with gr.Row():
             files = gr.File(file_count="multiple", type="filepath", label="Clips and transcripts", scale=3)
             run_button = gr.Button("Explain these clips", scale=1, variant="primary")
+        with gr.Row():
+            bench_methods = gr.CheckboxGroup(method_choices(), value=["loo", "lime", "shapley"], scale=3,
+                                             label=f"Benchmark word methods on these clips (up to {MAX_BENCHMARK_CLIPS}; "
+                                                   "a manifest.jsonl with carriers, or NAME.words.json timings)",
+                                             elem_id="benchmark-methods")
+            bench_button = gr.Button("Benchmark methods", scale=1, elem_id="run-benchmark")
+        bench_table = gr.Dataframe(label="Word methods: faithfulness, plausibility, time (means over clips; random: "
+                                         "random word scores)", interactive=False, elem_id="benchmark-table")
+        bench_report = gr.File(label="Benchmark report", interactive=False, elem_id="benchmark-report")
         status = gr.Markdown(elem_id="dataset-status")
         opened = gr.State("")
         clips = gr.Dataframe(label="Clips: choose one to see its explanation on the first tab", interactive=False,
@@ -683,7 +707,12 @@ def dataset_tab(model: gr.Dropdown, heads: gr.Textbox, workspace: Workspace) -> 
         def explain_uploads(files, model, heads, page: gr.Request, progress=gr.Progress()):
             return explain_clips(files, model, heads, workspace, page.session_hash, progress)
 
+        def benchmark_uploaded(files, methods, model, heads, page: gr.Request, progress=gr.Progress()):
+            return benchmark_clips(files, methods, model, heads, workspace, page.session_hash, progress)
+
         open_button.click(open_results, folder, outputs, api_visibility="private")
+        bench_button.click(benchmark_uploaded, [files, bench_methods, model, heads], [bench_table, bench_report],
+                           api_visibility="private")
         run_button.click(explain_uploads, [files, model, heads], outputs, api_visibility="private")
     return clips, opened
 

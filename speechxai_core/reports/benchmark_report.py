@@ -58,7 +58,7 @@ def benchmark_html(table: pd.DataFrame, agreement: pd.DataFrame, *, title: str, 
 
 
 def _cell(value: float, metric: str, best: bool) -> str:
-    text = _plain(value, metric)
+    text = plain_number(value, metric)
     return f'<td{" class=best" if best else ""}>{text or "n/a"}</td>'
 
 
@@ -67,7 +67,7 @@ def benchmark_markdown(table: pd.DataFrame, agreement: pd.DataFrame) -> str:
     names = [f"{m} {'↑' if DIRECTION[m] else '↓'}" for m in METRICS]
     lines = ["| head | method | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(METRICS)]
     for row in table.to_dict("records"):
-        cells = [_plain(row[m], m) for m in METRICS]
+        cells = [plain_number(row[m], m) for m in METRICS]
         lines.append(f"| {row['head']} | {row['method']} | " + " | ".join(cells) + " |")
     lines += ["", "| | " + " | ".join(agreement.columns) + " |", "|---|" + "---|" * len(agreement.columns)]
     lines += [f"| {a} | " + " | ".join(number(agreement.loc[a, b], 2) for b in agreement.columns) + " |"
@@ -75,7 +75,7 @@ def benchmark_markdown(table: pd.DataFrame, agreement: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain(value: float, metric: str) -> str:
+def plain_number(value: float, metric: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return number(value, 2 if metric in ("plausibility", "seconds_per_clip") else 3)
