@@ -171,16 +171,18 @@ def word_table_html(explanation: Explanation, method: str = "loo") -> str:
                        f'</tbody></table>')
     return (f'<div class="sx-units" data-unit="{escape(unit)}" style="{NOTE_STYLE}">'
             f'{escape(METHOD_LABELS.get(method, method))} — values in <b>{escape(unit)}</b></div>'
-            f'{_doubt_note(doubts, explanation)}{table}{shading_legend_html(limit, method_unit(method))}')
+            f'{_doubt_note(doubts, explanation)}{table}{shading_legend_html(limit, unit, exponent)}')
 
 
-def shading_legend_html(limit: float, unit: str) -> str:
-    """What the cell colours span: blue at −limit, white at 0, red at +limit (in ``unit``)."""
+def shading_legend_html(limit: float, unit: str, exponent: int = 0) -> str:
+    """What the cell colours span: blue at −limit, white at 0, red at +limit, written as the
+    table's cells are (``limit / 10^exponent`` in ``unit``)."""
     stops = ", ".join(f"{colour} {100 * position:g}%" for position, colour in DIVERGING)
+    shown = number(limit / 10.0 ** exponent, 3 if exponent == 0 else 2)
     return (f'<div class="sx-shading" style="{NOTE_STYLE};display:flex;flex-wrap:wrap;align-items:center;gap:6px">'
-            f'<span>shading:</span><span>{readable(-limit)}</span>'
+            f'<span>shading:</span><span>−{shown}</span>'
             f'<span style="display:inline-block;width:90px;height:10px;border:1px solid #d1d5db;'
-            f'background:linear-gradient(to right, {stops})"></span><span>{readable(limit)}</span>'
+            f'background:linear-gradient(to right, {stops})"></span><span>+{shown}</span>'
             f'<span>{escape(unit)}, white = 0, one scale for this table (its largest |value|)</span></div>')
 
 
@@ -236,7 +238,8 @@ def paralinguistic_table_html(explanation: Explanation) -> str:
     table = _scrolling(f'<table class="sx-paraling" style="{TABLE_STYLE}"><thead><tr><th style="{HEAD_STYLE}">'
                        f'property</th>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return (f'<div class="sx-units" data-unit="probability drop" style="{NOTE_STYLE}">values in '
-            f'<b>probability drop</b> (mean over the levels)</div>{table}{shading_legend_html(limit, "probability drop")}')
+            f'<b>probability drop</b> (mean over the levels)</div>{table}'
+            f'{shading_legend_html(limit, "probability drop")}')
 
 
 def strongest_level(explanation: Explanation, head: str, prop: str) -> str:

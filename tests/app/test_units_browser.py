@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from speechxai_core.viz.style import number
 from tests.app.browser import DONE
 from tests.app.test_app_browser import current_explanation
 
@@ -46,5 +47,7 @@ def test_the_word_table_states_its_unit_and_never_shows_a_shaded_zero(page, app_
         shown = [float(c.split()[0]) for c in cells]
         assert shown == pytest.approx([v / 10.0 ** exponent for v in values], abs=0.006)
         assert max(abs(v) for v in shown) >= 1.0 or exponent == 0  # the largest value reads as 1.00 or more
+        limit = number(largest / 10.0 ** exponent, 3 if exponent == 0 else 2)
+        assert f"−{limit}" in page.inner_text("#word-table .sx-shading")
         page.locator("#word-table").scroll_into_view_if_needed()
         page.screenshot(path=artifacts / f"app_units_{method}_{width}.png", full_page=False)
