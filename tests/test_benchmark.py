@@ -143,3 +143,31 @@ def test_the_demo_model_benchmark_ranks_the_carrying_word_first(tmp_path):
     assert object_rows["shapley"]["deletion_auc"] < object_rows["random"]["deletion_auc"]
     assert object_rows["loo"]["plausibility"] == 1.0  # "colder": the object word ranked first
     assert (out / "benchmark.md").read_text().startswith("| head | method | comprehensiveness ↑")
+
+
+def test_benchmark_adds_stability_and_sanity_columns_when_asked(manifest, tmp_path):
+    from scipy.stats import spearmanr
+
+    from speechxai_core import explain
+    from speechxai_core.models import load_model
+
+    out = tmp_path / "checked"
+    model = f"{tmp_path / 'additive.py'}:model"
+    assert main(["benchmark", str(manifest), "--model", model, "--methods", "loo,lime", "--checks", "stability,sanity",
+                 "--limit", "1", "--out", str(out), "--quiet"]) == 0
+    with open(out / "benchmark.csv", newline="") as handle:
+        rows = {(r["head"], r["method"]): r for r in csv.DictReader(handle)}
+    assert list(rows[("which", "loo")])[-6:] == ["stability_spearman", "stability_top1", "mask_spearman",
+                                                 "members_spearman", "sanity_spearman", "sanity_passed"]
+    assert rows[("which", "loo")]["stability_spearman"] == ""  # deterministic: not applicable, never 1.0
+    assert rows[("which", "lime")]["sanity_spearman"] == ""  # a Python function has no weights to reset
+    # LIME across seeds 0, 1, 2: mean pairwise Spearman of its word scores, computed here
+    classifier = load_model(model)
+    words = json.loads(manifest.read_text().splitlines()[0])["words"]
+    runs = [explain(str(manifest.parent / "a.wav"), classifier, words=words, methods="lime", seed=s).scores_for("lime")
+            for s in (0, 1, 2)]
+    for head in ("which", "where"):
+        pairs = [(a[head], b[head]) for i, a in enumerate(runs) for b in runs[i + 1:]]
+        expected = np.mean([spearmanr(a, b).statistic for a, b in pairs])
+        assert float(rows[(head, "lime")]["stability_spearman"]) == pytest.approx(expected, abs=1e-5)
+    assert "stability_spearman ↑" in (out / "benchmark.md").read_text()

@@ -13,7 +13,7 @@ from speechxai_core.models.presets import ASSETS
 from .conftest import SR
 from .test_evaluate import WORDS, _clip, _energies, _model
 
-LIME = {"lime_samples": 40}
+LIME = {"lime_samples": 20}
 
 
 def _mean_pairwise(runs):

@@ -15,6 +15,8 @@ def register(commands) -> None:
     be.add_argument("--heads", help="split outputs into heads, e.g. action:6,object:14,location:4")
     be.add_argument("--methods", default=DEFAULT_METHODS, help=f"comma-separated word methods (default: {DEFAULT_METHODS})")
     be.add_argument("--out", required=True, help="folder for benchmark.csv, agreement.csv, benchmark.html and .md")
+    be.add_argument("--checks", default="", help="also stability and/or sanity per method: stability,sanity "
+                                                  "(each method is explained again with them; costly)")
     be.add_argument("--limit", type=int, help="only the first N clips")
     be.add_argument("--batch-size", type=int, default=16)
     be.add_argument("--quiet", action="store_true", help="no progress")
@@ -22,7 +24,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..evaluation.benchmark import read_manifest, run_benchmark, word_methods
+    from ..evaluation.benchmark import benchmark_checks, read_manifest, run_benchmark, word_methods
     from ..models import load_model
     from ..reports.benchmark_report import benchmark_html, benchmark_markdown
     from ..scoring import ScoringEngine
@@ -30,6 +32,7 @@ def run(args) -> int:
     if args.limit is not None and args.limit < 1:
         raise ValueError("--limit must be at least 1")
     word_methods(args.methods)  # bad input is refused before the model loads
+    benchmark_checks(args.checks)
     read_manifest(args.manifest)
     model = load_model(args.model, heads=args.heads)
     engine = ScoringEngine(model, batch_size=args.batch_size)
@@ -39,7 +42,7 @@ def run(args) -> int:
             print(f"\r{done}/{total} clips", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     table, agreement, results = run_benchmark(args.manifest, model, args.methods, limit=args.limit, engine=engine,
-                                              progress=progress)
+                                              progress=progress, checks=args.checks)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "benchmark.csv", index=False)

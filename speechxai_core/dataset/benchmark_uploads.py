@@ -87,11 +87,11 @@ def benchmark_uploads(files: Sequence[str | Path], model: ModelSpec, folder: Pat
 
 def benchmark_display(table: pd.DataFrame) -> pd.DataFrame:
     """The table as a UI shows it: method labels, metric names with ↑/↓, numbers as text."""
-    from ..evaluation.benchmark import DIRECTION, METRICS
-    from ..reports.benchmark_report import plain_number
+    from ..evaluation.benchmark import DIRECTION
+    from ..reports.benchmark_report import metric_columns, plain_number
     from ..viz.style import METHOD_LABELS
 
     shown = pd.DataFrame({"head": table["head"], "method": [METHOD_LABELS.get(m, m) for m in table["method"]]})
-    for metric in METRICS:
+    for metric in metric_columns(table):
         shown[f"{metric} {'↑' if DIRECTION[metric] else '↓'}"] = [plain_number(v, metric) or "n/a" for v in table[metric]]
     return shown

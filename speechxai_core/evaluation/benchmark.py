@@ -18,6 +18,13 @@ scored word for comprehensiveness, is left out of that mean):
   carrier for the head do not count);
 - ``seconds_per_clip``: the explanation alone, on this machine.
 
+With ``checks`` (``stability``, ``sanity``: :mod:`.stability`, :mod:`.sanity`), every method is
+explained once more with those checks, and their means over clips are added:
+``stability_spearman`` and ``stability_top1`` (agreement across seeds; blank for deterministic
+methods), ``mask_spearman`` (zero mask against noise mask), ``members_spearman`` (the members of an
+ensemble explained one by one), ``sanity_spearman`` (Spearman ρ after every weight is reset: near 0
+is good) and ``sanity_passed`` (the share of clips that passed).
+
 The ``random`` row scores every word uniformly in [−1, 1] (:func:`.faithfulness.random_scores`,
 seeds 0–4, per clip) and evaluates those scores like a method's, averaged over the seeds; it has no
 time. ``agreement`` is the Spearman rank correlation of two methods' word scores, the mean over
@@ -56,8 +63,11 @@ METRICS = ("comprehensiveness", "sufficiency", "deletion_auc", "insertion_auc", 
 COLUMNS = ("head", "method", *METRICS)
 #: Higher is better (True), lower is better (False).
 DIRECTION = {"comprehensiveness": True, "sufficiency": False, "deletion_auc": False, "insertion_auc": True,
-             "plausibility": True, "seconds_per_clip": False}
+             "plausibility": True, "seconds_per_clip": False, "stability_spearman": True, "stability_top1": True,
+             "mask_spearman": True, "members_spearman": True, "sanity_spearman": False, "sanity_passed": True}
 RANDOM = "random"
+CHECK_COLUMNS = {"stability": ("stability_spearman", "stability_top1", "mask_spearman", "members_spearman"),
+                 "sanity": ("sanity_spearman", "sanity_passed")}
 
 
 @dataclass
@@ -100,7 +110,7 @@ def word_methods(names: Sequence[str] | str) -> list[str]:
 
 
 def benchmark_clip(row: dict, folder: Path, model: Classifier, engine: ScoringEngine, methods: Sequence[str],
-                   seeds: Sequence[int] = RANDOM_SEEDS) -> ClipBenchmark:
+                   seeds: Sequence[int] = RANDOM_SEEDS, checks: Sequence[str] = ()) -> ClipBenchmark:
     """Explain one manifest row with every method and evaluate every ranking (see the module doc)."""
     clip = load_audio(str(folder / row["path"]), model.sampling_rate, name=row["path"])
     result = ClipBenchmark(row["path"])
@@ -110,6 +120,8 @@ def benchmark_clip(row: dict, folder: Path, model: Classifier, engine: ScoringEn
         explanations[method] = explain(clip, model, words=row["words"], methods=method, engine=engine)
         seconds[method] = time.perf_counter() - started
         result.scores[method] = explanations[method].scores_for(method)
+    checked = {method: explain(clip, model, words=row["words"], methods=method, engine=engine, checks=checks).checks
+               for method in methods} if checks else {}
     first = explanations[methods[0]]
     heads = first.head_names
     scored = [v is not None for v in next(iter(result.scores[methods[0]].values()))]
@@ -128,8 +140,24 @@ def benchmark_clip(row: dict, folder: Path, model: Classifier, engine: ScoringEn
             values = [_metrics(head_curves(s, head, probability, band), s, carriers.get(head)) for s in tables]
             mean = {key: _nanmean([v[key] for v in values]) for key in values[0]}
             mean["seconds_per_clip"] = seconds.get(method, math.nan)
+            mean |= check_values(checked.get(method, {}), method, head, checks)
             result.values.setdefault(method, {})[head] = mean
     return result
+
+
+def check_values(checks: dict, method: str, head: str, names: Sequence[str]) -> dict:
+    """The check columns of one method and head from :attr:`Explanation.checks` (NaN where not applicable)."""
+    values = {}
+    if "stability" in names:
+        entry = checks.get("stability", {}).get(method, {}).get(head, {})
+        values |= {"stability_spearman": entry.get("spearman"), "stability_top1": entry.get("top1"),
+                   "mask_spearman": entry.get("mask_spearman"),
+                   "members_spearman": (entry.get("members") or {}).get("spearman")}
+    if "sanity" in names:
+        entry = checks.get("sanity", {}).get(method, {}).get(head, {})
+        last = (entry.get("spearman") or [None])[-1]
+        values |= {"sanity_spearman": last, "sanity_passed": None if "passed" not in entry else float(entry["passed"])}
+    return {key: math.nan if value is None else float(value) for key, value in values.items()}
 
 
 def _metrics(curves, scores, carrier: int | None) -> dict:
@@ -144,15 +172,16 @@ def _nanmean(values) -> float:
     return float(np.mean(values)) if values else math.nan
 
 
-def benchmark_table(results: Sequence[ClipBenchmark], methods: Sequence[str]) -> pd.DataFrame:
-    """Per head and method (then ``random``), the mean of each metric over clips."""
+def benchmark_table(results: Sequence[ClipBenchmark], methods: Sequence[str], checks: Sequence[str] = ()) -> pd.DataFrame:
+    """Per head and method (then ``random``), the mean of each metric (and check column) over clips."""
     heads = list(results[0].values[methods[0]]) if results else []
+    columns = [*METRICS, *(c for name in checks for c in CHECK_COLUMNS[name])]
     rows = []
     for head, method in itertools.product(heads, [*methods, RANDOM]):
         per_clip = [r.values[method][head] for r in results]
-        row = {"head": head, "method": method} | {m: _nanmean([c[m] for c in per_clip]) for m in METRICS}
+        row = {"head": head, "method": method} | {m: _nanmean([c.get(m) for c in per_clip]) for m in columns}
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(COLUMNS)).sort_values("head", key=lambda s: s.map(heads.index),
+    return pd.DataFrame(rows, columns=["head", "method", *columns]).sort_values("head", key=lambda s: s.map(heads.index),
                                                                  kind="stable", ignore_index=True)
 
 
@@ -172,15 +201,24 @@ def agreement_table(results: Sequence[ClipBenchmark], methods: Sequence[str]) ->
 
 def run_benchmark(manifest: str | Path, model: Classifier, methods: Sequence[str] | str = WORD_METHODS, *,
                   limit: int | None = None, engine: ScoringEngine | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+                  progress: Callable[[int, int], None] | None = None,
+                  checks: Sequence[str] | str = ()) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """(benchmark table, agreement matrix, per-clip results) of ``methods`` on ``manifest``'s clips."""
     names = word_methods(methods)
+    checks = benchmark_checks(checks)
     rows = read_manifest(manifest)[:limit]
     engine = engine or ScoringEngine(model)
     folder = Path(manifest).parent
     results = []
     for done, row in enumerate(rows, 1):
-        results.append(benchmark_clip(row, folder, model, engine, names))
+        results.append(benchmark_clip(row, folder, model, engine, names, checks=checks))
         if progress:
             progress(done, len(rows))
-    return benchmark_table(results, names), agreement_table(results, names), results
+    return benchmark_table(results, names, checks), agreement_table(results, names), results
+
+
+def benchmark_checks(names: Sequence[str] | str) -> tuple[str, ...]:
+    """The checks a benchmark can add (``stability``, ``sanity``; faithfulness is always measured)."""
+    from .checks import parse_checks
+
+    return tuple(n for n in parse_checks(names) if n != "faithfulness")

@@ -7,11 +7,13 @@ import math
 
 import pandas as pd
 
-from ..evaluation.benchmark import DIRECTION, METRICS, RANDOM
+from ..evaluation.benchmark import DIRECTION, RANDOM
 from ..viz.style import METHOD_LABELS, escape, number
 
 UNITS = {"comprehensiveness": "probability drop", "sufficiency": "probability drop", "deletion_auc": "probability",
-         "insertion_auc": "probability", "plausibility": "share of clips", "seconds_per_clip": "seconds"}
+         "insertion_auc": "probability", "plausibility": "share of clips", "seconds_per_clip": "seconds",
+         "stability_spearman": "Spearman ρ", "stability_top1": "share of pairs", "mask_spearman": "Spearman ρ",
+         "members_spearman": "Spearman ρ", "sanity_spearman": "Spearman ρ", "sanity_passed": "share of clips"}
 DEFINITIONS = {
     "comprehensiveness": "mean drop of p(k) when the top-scored words are masked (deciles of the positively scored words)",
     "sufficiency": "mean drop of p(k) when only the top-scored words are kept",
@@ -19,6 +21,12 @@ DEFINITIONS = {
     "insertion_auc": "area under p(k) as words are restored in ranking order, from all masked",
     "plausibility": "share of clips whose carrying word (manifest 'carriers') is ranked first",
     "seconds_per_clip": "time of the explanation alone, on the machine that ran the benchmark",
+    "stability_spearman": "rank agreement of the word scores across seeds (methods that draw random numbers)",
+    "stability_top1": "share of seed pairs with the same top word",
+    "mask_spearman": "rank agreement between masking words with zeros and with noise",
+    "members_spearman": "rank agreement between the members of an ensemble model, explained one by one",
+    "sanity_spearman": "rank correlation with the explanation of the model with every weight reset (near 0: good)",
+    "sanity_passed": "share of clips where the explanation did not survive the reset (|ρ| < 0.5)",
 }
 PAGE_STYLE = ("body{font-family:system-ui,sans-serif;margin:24px;color:#111827;max-width:1100px}"
               "table{border-collapse:collapse;font-size:14px;margin:8px 0}"
@@ -29,18 +37,19 @@ PAGE_STYLE = ("body{font-family:system-ui,sans-serif;margin:24px;color:#111827;m
 
 def benchmark_html(table: pd.DataFrame, agreement: pd.DataFrame, *, title: str, clips: int, model: str) -> str:
     """The page: per head, methods × metrics (best method per metric in bold, random in grey)."""
+    metrics = metric_columns(table)
     header = "".join(f"<th>{escape(m)} {'↑' if DIRECTION[m] else '↓'}<br><small>{escape(UNITS[m])}</small></th>"
-                     for m in METRICS)
+                     for m in metrics)
     rows = []
     for head, group in table.groupby("head", sort=False):
         methods = group[group["method"] != RANDOM]
-        best = {m: (methods[m].max() if DIRECTION[m] else methods[m].min()) for m in METRICS}
+        best = {m: (methods[m].max() if DIRECTION[m] else methods[m].min()) for m in metrics}
         for row in group.to_dict("records"):
-            cells = "".join(_cell(row[m], m, row["method"] != RANDOM and row[m] == best[m]) for m in METRICS)
+            cells = "".join(_cell(row[m], m, row["method"] != RANDOM and row[m] == best[m]) for m in metrics)
             css = ' class="random"' if row["method"] == RANDOM else ""
             label = METHOD_LABELS.get(row["method"], row["method"])
             rows.append(f'<tr{css}><td class="name">{escape(head)}</td><td class="name">{escape(label)}</td>{cells}</tr>')
-    definitions = "".join(f"<li><b>{escape(m)}</b> ({escape(UNITS[m])}): {escape(d)}</li>" for m, d in DEFINITIONS.items())
+    definitions = "".join(f"<li><b>{escape(m)}</b> ({escape(UNITS[m])}): {escape(DEFINITIONS[m])}</li>" for m in metrics)
     matrix = "".join(f'<tr><td class="name">{escape(a)}</td>'
                      + "".join(f"<td>{number(agreement.loc[a, b], 2)}</td>" for b in agreement.columns) + "</tr>"
                      for a in agreement.index)
@@ -64,10 +73,11 @@ def _cell(value: float, metric: str, best: bool) -> str:
 
 def benchmark_markdown(table: pd.DataFrame, agreement: pd.DataFrame) -> str:
     """The table (``head | method | metric ↑/↓ …``) and the agreement matrix as Markdown."""
-    names = [f"{m} {'↑' if DIRECTION[m] else '↓'}" for m in METRICS]
-    lines = ["| head | method | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(METRICS)]
+    metrics = metric_columns(table)
+    names = [f"{m} {'↑' if DIRECTION[m] else '↓'}" for m in metrics]
+    lines = ["| head | method | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(metrics)]
     for row in table.to_dict("records"):
-        cells = [plain_number(row[m], m) for m in METRICS]
+        cells = [plain_number(row[m], m) for m in metrics]
         lines.append(f"| {row['head']} | {row['method']} | " + " | ".join(cells) + " |")
     lines += ["", "| | " + " | ".join(agreement.columns) + " |", "|---|" + "---|" * len(agreement.columns)]
     lines += [f"| {a} | " + " | ".join(number(agreement.loc[a, b], 2) for b in agreement.columns) + " |"
@@ -75,7 +85,12 @@ def benchmark_markdown(table: pd.DataFrame, agreement: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def metric_columns(table: pd.DataFrame) -> list[str]:
+    """The table's metric columns (all but head and method), in order."""
+    return [c for c in table.columns if c not in ("head", "method")]
+
+
 def plain_number(value: float, metric: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return number(value, 2 if metric in ("plausibility", "seconds_per_clip") else 3)
+    return number(value, 3 if metric in ("comprehensiveness", "sufficiency", "deletion_auc", "insertion_auc") else 2)
