@@ -184,6 +184,11 @@ PAGE_CSS = """
 #tab-clip .table-wrap td, #tab-clip .table-wrap th {white-space: normal !important; overflow-wrap: anywhere}
 #tab-clip .table-wrap table {table-layout: fixed; width: 100%}
 #tab-clip .table-wrap td div {white-space: normal !important; overflow-wrap: anywhere; overflow: visible !important}
+.sx-trust-head h4 {margin: 8px 0 2px}
+.sx-trust-head ul {margin: 0 0 6px 18px}
+.sx-play-minimal {border: 1px solid #6366f1; border-radius: 6px; padding: 4px 10px; background: #eef2ff;
+  color: #312e81; font-size: 14px}
+.sx-trust-numbers {font-size: 12px; color: #4b5563; margin: 4px 0 10px}
 @media (max-width: 640px) {
   #player-bar {flex-wrap: wrap !important; gap: 2px 8px !important; padding: 2px 0 !important}
   #player-bar > * {min-width: 0 !important}
@@ -200,6 +205,9 @@ PAGE_CSS = """
   #examples thead {display: none}
 }
 """
+CHECK_CHOICES = [("Faithfulness: deletion and insertion curves", "faithfulness"),
+                 ("Sanity: weights reset layer by layer (slow)", "sanity"),
+                 ("Stability: seeds, masks, ensemble members (slow)", "stability")]
 BRIDGE_JS = "window.speechxaiSelect = (variant) => trigger('click', {variant: variant});"
 
 
@@ -285,7 +293,7 @@ def snapshot_message(update: Update, started: float) -> tuple[str, str]:
 OUTPUTS = ("status", "results", "session", "prediction", "waveform", "transcript_view", "word_table",
            "paraling_table", "heatmaps", "picker", "player", "caption", "transcript", "targets", "downloads",
            "method_view", "interactions", "units", "band_chart", "band_table", "word_bands", "phonemes",
-           "word_paraling")
+           "word_paraling", "trust", "trust_curves")
 
 
 def run_views(request: ExplainRequest, limits: Limits, workspace: Workspace, progress=None,
@@ -388,11 +396,11 @@ def stored_clip_views(folder: str, index: int, workspace: Workspace | None = Non
 
 
 def show_method(current: Session | None, method: str) -> tuple:
-    """Event: the method selector changed; waveform, transcript and word table follow it."""
+    """Event: the method selector changed; waveform, transcript, word table and the trust panel follow it."""
     if current is None or not method:
-        return gr.skip(), gr.skip(), gr.skip()
+        return (gr.skip(),) * 5
     views = word_views(current.explanation, current.clip.samples, method)
-    return views["waveform"], views["transcript_view"], views["word_table"]
+    return views["waveform"], views["transcript_view"], views["word_table"], views["trust"], views["trust_curves"]
 
 
 def play_variant(current: Session | None, variant: str) -> tuple:
@@ -425,8 +433,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
-            properties, grid, aligner, start, end, word_methods, repeats, contrast, unit_methods, page: gr.Request,
-            progress=gr.Progress()):
+            properties, grid, aligner, start, end, word_methods, repeats, contrast, unit_methods, checks,
+            page: gr.Request, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
         claimed = current.claim(audio or "")
@@ -435,7 +443,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
                                  start, end, list(word_methods or ["loo"]) + list(unit_methods or []), int(repeats or 1),
-                                 contrast or "")
+                                 contrast or "", list(checks or []))
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -456,13 +464,14 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     @gpu_task
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
                     pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
-                    end=None, word_methods=None, repeats=None, contrast=None, unit_methods=None) -> dict:
+                    end=None, word_methods=None, repeats=None, contrast=None, unit_methods=None,
+                    checks=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
                                  aligner or "auto", start, end, list(word_methods or ["loo"]) + list(unit_methods or []),
-                                 int(repeats or 1), contrast or "")
+                                 int(repeats or 1), contrast or "", ["faithfulness"] if checks is None else list(checks))
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
@@ -521,6 +530,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                                   f"{limits.max_method_s:g} s)")
                             unit_methods = gr.CheckboxGroup(UNIT_METHOD_CHOICES, value=[], elem_id="unit-methods",
                                                             label="Finer units: frequency bands and phonemes")
+                            checks = gr.CheckboxGroup(CHECK_CHOICES, value=["faithfulness"], elem_id="checks",
+                                                      label="Checks of the explanation (How far to trust it)")
                             repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
                                                 label="Repeats: independent draws of noise and room (mean ± std)")
                             with gr.Row():
@@ -555,6 +566,12 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                     gr.Markdown(f"### Which word's voice mattered\n{WORD_PARALING_NOTE} Click a cell to hear that "
                                 "word changed.")
                     word_paraling = gr.HTML(elem_id="word-paraling")
+                    gr.Markdown("### How far to trust it\nDeletion: the words masked from the top of the shown "
+                                "method's ranking; insertion: only the top words kept. A faithful ranking falls "
+                                "faster (lower deletion AUC) and recovers sooner (higher insertion AUC) than random "
+                                "orders (the shaded band). Sanity and stability appear when chosen under Options.")
+                    trust = gr.HTML(elem_id="trust")
+                    trust_curves = gr.Plot(show_label=False, elem_id="trust-curves")
                     with gr.Column(visible=False, elem_id="units") as units:
                         gr.Markdown("### Which frequencies and phonemes mattered\nA band's score = the drop when "
                                     "that band is removed from the whole clip (zero-phase band-stop); a phoneme's = "
@@ -575,10 +592,10 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, start, end, word_methods, repeats, contrast, unit_methods]
+                  aligner, start, end, word_methods, repeats, contrast, unit_methods, checks]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions, units,
-                   band_chart, band_table, word_bands, phonemes, word_paraling]
+                   band_chart, band_table, word_bands, phonemes, word_paraling, trust, trust_curves]
         # a run for a clip that is no longer current stops at its next update; a click meanwhile waits for that
         explain_button.click(run, [current_clip, *inputs], outputs, api_visibility="private",
                              trigger_mode="always_last")
@@ -596,7 +613,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         # playing a variant is light: it never waits behind running explanations
         picker.input(play_variant, [session, picker], [player, caption, picker], api_visibility="private",
                      concurrency_limit=None)
-        method_view.input(show_method, [session, method_view], [waveform, transcript_view, word_table],
+        method_view.input(show_method, [session, method_view], [waveform, transcript_view, word_table, trust,
+                                                                trust_curves],
                           api_visibility="private", concurrency_limit=None)
         caption.click(play_selected, [session], [player, caption, picker], api_visibility="private",
                       concurrency_limit=None)

@@ -155,3 +155,23 @@ def test_curves_follow_a_contrastive_target():
     by_hand = [_p(model, _masked(clip, order[:i]), "b", 0) - _p(model, _masked(clip, order[:i]), "b", 1) for i in range(6)]
     assert entry["deletion_curve"] == pytest.approx(by_hand, abs=1e-9)
     assert min(by_hand) < 0 < max(by_hand) or abs(by_hand[0] - by_hand[-1]) > 1e-3
+
+
+def test_report_notebook_and_text_carry_the_checks():
+    from speechxai_core.reports.clip_html import build_report
+    from speechxai_core.reports.clip_text import format_explanation
+    from speechxai_core.viz.notebook import notebook_html
+
+    model, clip = _model(), _clip()
+    result = explain((clip, SR), model, words=WORDS, methods="loo", checks="faithfulness")
+    entry = result.checks["faithfulness"]["loo"]["b"]
+    k = max(1, len(entry["minimal_words"]))
+    sentence = f"from {entry['deletion_curve'][0]:.2f} to {entry['deletion_curve'][k]:.2f}"
+    report = build_report(result, clip)
+    assert "How far to trust it" in report and sentence in report and f"{entry['deletion_auc']:.3f}" in report
+    assert "random deletion (AUC" in report  # the curves figure with its band
+    notebook = notebook_html(result, clip)
+    assert "How far to trust it" in notebook and sentence in notebook
+    assert f'data-variant="{entry["minimal_variant"]}"' in notebook  # a player of the minimal kept set
+    text = format_explanation(result)
+    assert "how far to trust it" in text and sentence in text

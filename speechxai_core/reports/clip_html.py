@@ -21,6 +21,7 @@ from ..viz import (
 from ..viz.word_paraling import NOTE as WORD_PARALING_NOTE, word_paraling_html
 from ..viz.tables import positive_note
 from ..viz.units import band_figure, band_table_html, phoneme_html, word_band_figure
+from ..viz.trust import trust_figure, trust_html
 from ..viz.style import METHOD_LABELS, METHOD_TITLES, escape
 
 PAGE_STYLE = """
@@ -56,6 +57,13 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
     if explanation.word_paralinguistic:
         sections.append(f"<h2>Which word's voice mattered</h2><p class='note'>{escape(WORD_PARALING_NOTE)}</p>")
         sections.append(word_paraling_html(explanation))
+    for method in [m for m in explanation.word_methods if m in explanation.checks.get("faithfulness", {})
+                   or any(m in explanation.checks.get(c, {}) for c in ("sanity", "stability"))]:
+        sections.append(f"<h2>How far to trust it — {escape(METHOD_LABELS.get(method, method))}</h2><p class='note'>"
+                        "Deletion: p(target) as the top words are masked; insertion: with only the top words kept; "
+                        "the band: random orders of the words.</p>" + trust_html(explanation, method, play=False))
+        if method in explanation.checks.get("faithfulness", {}):
+            sections.append(figure_html(trust_figure(explanation, method)))
     if explanation.word_interactions:
         sections.append("<h2>Word interactions</h2><p class='note'>Shapley interaction index of the top words: "
                         "positive when two words matter more together than apart.</p>")

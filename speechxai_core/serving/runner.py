@@ -55,6 +55,7 @@ class ExplainRequest:
     methods: list[str] = field(default_factory=lambda: ["loo"])
     repeats: int = 1
     contrast: str = ""
+    checks: list[str] = field(default_factory=lambda: ["faithfulness"])  # on by default: ≤ 2n passes per method and head
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
         targets=request.targets.strip() or None, contrast=request.contrast.strip() or None,
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
-        repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s,
+        repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s, checks=tuple(request.checks),
         stage=getattr(report, "stage", None),
         # an emptied number field arrives as 0: a segment from 0 is the whole start, one ending at 0 means none
         start=seconds(request.start, "Explain from") or None, end=seconds(request.end, "Explain up to") or None,

@@ -9,6 +9,7 @@ from ..explanation import Explanation
 from .explanation import waveform_figure
 from .style import METHOD_LABELS
 from .tables import transcript_html, word_table_html
+from .trust import trust_figure, trust_html
 
 
 def method_choices(names=WORD_METHODS) -> list[tuple[str, str]]:
@@ -23,7 +24,9 @@ def shown_method(explanation: Explanation, wanted: str | None = None) -> str:
 
 
 def word_views(explanation: Explanation, samples: np.ndarray, method: str) -> dict:
-    """The views that follow the method selector: waveform, highlighted transcript, word table."""
+    """The views that follow the method selector: waveform, highlighted transcript, word table, and the
+    "How far to trust it" panel (text and curves)."""
     return {"waveform": waveform_figure(explanation, samples, method),
             "transcript_view": transcript_html(explanation, method),
-            "word_table": word_table_html(explanation, method)}
+            "word_table": word_table_html(explanation, method),
+            "trust": trust_html(explanation, method), "trust_curves": trust_figure(explanation, method)}

@@ -24,6 +24,7 @@ from .style import (
     level_label, method_scores, symmetric_range, text_colour,
 )
 from .units import band_table_html, phoneme_html, word_band_table_html
+from .trust import trust_html
 from .tables import (
     CELL_STYLE, HEAD_STYLE, TABLE_STYLE, paralinguistic_table_html, prediction_html, warnings_html, word_table_html,
 )
@@ -49,6 +50,12 @@ def notebook_html(explanation: Explanation, samples: np.ndarray | None = None) -
     if explanation.word_paralinguistic:
         parts.append(_section("Which word's voice mattered", WORD_PARALING_NOTE))
         parts.append(word_paraling_html(explanation))
+    for method in [m for m in methods if any(m in explanation.checks.get(c, {})
+                                             for c in ("faithfulness", "sanity", "stability"))]:
+        parts.append(_section(f"How far to trust it — {METHOD_LABELS.get(method, method)}",
+                              "Deletion / insertion areas against random orders of the words; the minimal kept "
+                              "set plays under Listen."))
+        parts.append(trust_html(explanation, method, play=False))
     for head, block in explanation.word_interactions.items():
         parts.append(_section(f"Word interactions — {head}", "Shapley interaction index: > 0, the two words matter "
                               "more together than apart."))
@@ -163,6 +170,8 @@ def players_html(explanation: Explanation, samples: np.ndarray) -> str:
         found = largest_effect(explanation, head)
         if found:
             ids.append(word_variant_id(explanation, found[1], found[0]))
+    for table in explanation.checks.get("faithfulness", {}).values():
+        ids += [entry["minimal_variant"] for entry in table.values()]
     players = []
     for variant in dict.fromkeys(ids):
         audio = base64.b64encode(wav_bytes(renderer.render(parse_variant_id(variant)), sr)).decode("ascii")

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..explanation import Explanation
-from .style import METHOD_LABELS, number
+from .style import METHOD_LABELS, escape, number
 
 
 def faithfulness_entry(explanation: Explanation, method: str, head: str) -> dict | None:
@@ -43,7 +43,8 @@ def faithfulness_sentence(explanation: Explanation, method: str, head: str) -> s
     randoms = random_curves(explanation, head, "deletion")
     random_text = f"; random words: {number(randoms[:, k].mean(), 2)}" if randoms is not None else ""
     words = "word" if k == 1 else f"{k} words"
-    return (f"Removing the top {words} drops {_target(explanation, head)} from {number(deletion[0], 2)} to "
+    change = "drops" if deletion[k] < deletion[0] else "raises" if deletion[k] > deletion[0] else "leaves"
+    return (f"Removing the top {words} {change} {_target(explanation, head)} from {number(deletion[0], 2)} to "
             f"{number(deletion[k], 2)}{random_text}.")
 
 
@@ -121,11 +122,58 @@ def faithfulness_rows(explanation: Explanation) -> list[dict]:
     return rows
 
 
+def trust_html(explanation: Explanation, method: str, play: bool = True) -> str:
+    """The "How far to trust it" panel's text for ``method``: per head, the sentences of its checks, a
+    verdict, and (``play``) a button that plays the minimal kept set (``data-variant``: the page plays it)."""
+    label = METHOD_LABELS.get(method, method)
+    checked = any(method in explanation.checks.get(c, {}) for c in ("faithfulness", "sanity", "stability"))
+    if not checked:
+        return (f'<div class="sx-trust"><p>No check of {escape(label)} in this result. Turn on the checks under '
+                f'Options (faithfulness is on by default) and explain again.</p></div>')
+    parts = ['<div class="sx-trust">']
+    for head in explanation.head_names:
+        entry = faithfulness_entry(explanation, method, head)
+        title = f"{escape(head)} — {escape(verdict(entry))}" if entry else escape(head)
+        parts.append(f'<div class="sx-trust-head"><h4>{title}</h4><ul>')
+        parts += [f"<li>{escape(line)}</li>" for line in trust_lines(explanation, method, head)]
+        parts.append("</ul>")
+        if entry and play:
+            parts.append(
+                f'<button class="sx-play-minimal sx-pick" data-variant="{escape(entry["minimal_variant"])}" '
+                f'title="Play the clip with only these words kept">▶ Play what the model needed '
+                f'({len(entry["minimal_words"])} of {len(entry["insertion_curve"]) - 1} words)</button>')
+        if entry:
+            parts.append(
+                f'<p class="sx-trust-numbers">deletion AUC {number(entry["deletion_auc"])} '
+                f'(random {number(entry["random_deletion_auc"])}) · insertion AUC {number(entry["insertion_auc"])} '
+                f'(random {number(entry["random_insertion_auc"])}) · comprehensiveness '
+                f'{number(entry["comprehensiveness"])} · sufficiency {number(entry["sufficiency"])}</p>')
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def trust_figure(explanation: Explanation, method: str) -> go.Figure:
+    """:func:`curves_figure` of the first head, with a menu for the others."""
+    heads = [h for h in explanation.head_names if faithfulness_entry(explanation, method, h)]
+    figure = curves_figure(explanation, method, heads[0] if heads else "")
+    if len(heads) > 1:
+        figures = {head: curves_figure(explanation, method, head) for head in heads}
+        buttons = [dict(label=head, method="update",
+                        args=[{"x": [t.x for t in f.data], "y": [t.y for t in f.data], "name": [t.name for t in f.data]},
+                              {"yaxis.title.text": f.layout.yaxis.title.text}])
+                   for head, f in figures.items()]
+        figure.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=1.0, xanchor="right", y=1.12,
+                                               yanchor="bottom", showactive=True)],
+                             margin=dict(t=40))
+    return figure
+
+
 def curves_figure(explanation: Explanation, method: str, head: str) -> go.Figure:
     """Deletion and insertion curves of ``method`` for ``head`` over the random orders' band
     (shaded: lowest to highest seed; dotted: their mean)."""
     figure = go.Figure()
-    entry = faithfulness_entry(explanation, method, head)
+    entry = faithfulness_entry(explanation, method, head) if head else None
     if not entry:
         figure.add_annotation(text="No faithfulness check for this method (turn it on and explain again)",
                               showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -149,8 +197,8 @@ def curves_figure(explanation: Explanation, method: str, head: str) -> go.Figure
                                     name=f"{curve} (AUC {number(entry[f'{curve}_auc'], 2)})",
                                     hovertemplate="%{x:.0%} of words: %{y:.3f}<extra></extra>"))
     figure.update_layout(
-        height=300, margin=dict(l=50, r=10, t=10, b=40), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
-        xaxis=dict(title="fraction of words removed (deletion) or kept (insertion)", tickformat=".0%",
+        height=330, margin=dict(l=50, r=10, t=10, b=40), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        xaxis=dict(title="words removed (deletion) / kept (insertion)", tickformat=".0%",
                    range=[0, 1], gridcolor="#e5e7eb"),
         yaxis=dict(title=_target(explanation, head), gridcolor="#e5e7eb", rangemode="tozero"),
         legend=dict(orientation="h", y=-0.3, x=0, font=dict(size=11)),

@@ -301,7 +301,7 @@ def test_word_methods_selector_interactions_and_coalition_playback(model_dir, cl
     assert [name for _, name in views["method_view"]["choices"]] == ["loo", "shapley", "lime"]
     (bars,) = [trace for trace in views["waveform"].data if trace.name == "words"]
     np.testing.assert_allclose(bars.marker.color, explanation.method_scores["shapley"]["action"])
-    waveform, transcript, table = app.show_method(views["session"], "lime")
+    waveform, transcript, table, trust, _ = app.show_method(views["session"], "lime")
     (bars,) = [trace for trace in waveform.data if trace.name == "words"]
     np.testing.assert_allclose(bars.marker.color, explanation.method_scores["lime"]["action"])
     assert 'data-method="lime"' in table and "fit R²" in table
