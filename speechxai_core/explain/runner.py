@@ -218,7 +218,9 @@ def iter_explain(
             new = [v for v in dict((v.id, v) for v in variants).values() if v.id not in scores]
             if new:
                 announce(f"Checking the explanation: scoring {len(new)} variants…")
-            for batch in engine.iter_score(renderer, new, progress) if new else ():
+            base = len(scores) - 1  # counts go on from the variants scored before: progress never runs backwards
+            counted = (lambda done, total: progress(base + done, base + total)) if progress else None
+            for batch in engine.iter_score(renderer, new, counted) if new else ():
                 scores.update(batch)
                 explanation.variants.extend(_records(batch, classifier, goal))
             return scores

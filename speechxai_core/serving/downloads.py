@@ -31,6 +31,9 @@ def write_downloads(explanation: Explanation, samples: np.ndarray, folder: str |
     if explanation.paralinguistic:
         paths.append(folder / f"{stem}.paralinguistic.csv")
         paths[-1].write_text(explanation.paralinguistic_csv(), encoding="utf-8")
+    if explanation.checks:
+        paths.append(folder / f"{stem}.checks.csv")
+        paths[-1].write_text(explanation.checks_csv(), encoding="utf-8")
     paths.append(folder / f"{stem}.report.html")
     paths[-1].write_text(build_report(explanation, samples), encoding="utf-8")
     return [str(path) for path in paths]

@@ -41,8 +41,11 @@ def test_stream_shows_words_first_then_properties(streamed):
     reports = [re.search(r'value="(\d+)" max="(\d+)"', views["status"]) for views in streamed]
     counts = [(int(m[1]), int(m[2])) for m in reports if m]
     assert len(counts) >= 3 and [done for done, _ in counts] == sorted(done for done, _ in counts)
-    assert counts[-1][0] == counts[-1][1] == 3 + 4 * 3 + 5 + 3 + 2 + 2 + 1 + 1  # 3 words, then the fast grid's levels
+    methods = 3 + 4 * 3 + 5 + 3 + 2 + 2 + 1 + 1  # 3 words, then the fast grid's levels
+    assert methods in [done for done, _ in counts]
     snapshots = [views for views in streamed if "session" in views]
+    scored = len(snapshots[-1]["session"].explanation.variants) - 1  # then the faithfulness curves (on by default)
+    assert counts[-1][0] == counts[-1][1] == scored > methods
     assert len(snapshots) >= 2, "expected the word stage and at least one later snapshot"
     first, last = snapshots[0]["session"].explanation, snapshots[-1]["session"].explanation
     assert first.word_scores and not first.complete
@@ -110,15 +113,18 @@ def test_player_ignores_unknown_variants(streamed):
 def test_downloads_round_trip(streamed):
     paths = [Path(p) for p in streamed[-1]["downloads"]]
     assert [p.name for p in paths] == ["command.explanation.json", "command.words.csv",
-                                      "command.paralinguistic.csv", "command.report.html"]
+                                      "command.paralinguistic.csv", "command.checks.csv", "command.report.html"]
     explanation = streamed[-1]["session"].explanation
     loaded = Explanation.from_json(paths[0])
     assert loaded.word_scores == explanation.word_scores
     rows = list(csv.DictReader(io.StringIO(paths[1].read_text())))
     assert [row["word"] for row in rows] == ["turn", "on", "lights"]
     assert float(rows[2]["object"]) == pytest.approx(explanation.word_scores["object"][2])
-    report = paths[3].read_text()
-    assert "data:audio/wav;base64," in report and report.count("Plotly.newPlot") == 2
+    report = paths[4].read_text()
+    assert "data:audio/wav;base64," in report and report.count("Plotly.newPlot") == 3  # words, trust curves, levels
+    checks = list(csv.DictReader(io.StringIO(paths[3].read_text())))
+    auc = next(r for r in checks if r["method"] == "loo" and r["head"] == "object" and r["metric"] == "deletion_auc")
+    assert float(auc["value"]) == pytest.approx(explanation.checks["faithfulness"]["loo"]["object"]["deletion_auc"])
     assert "<script src=" not in report and "<link " not in report  # nothing fetched: opens offline
     assert len(report) > 1_000_000  # plotly.js is inlined
 
