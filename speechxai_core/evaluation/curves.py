@@ -48,7 +48,7 @@ from ..explain.targets import Target, targets_of
 from ..models import Classifier
 from ..perturb.variants import ORIGINAL, Variant, word_set_variant
 from ..scoring import ScoringEngine
-from .faithfulness import DECILES, RANDOM_SEEDS, EvaluationError, selections
+from .faithfulness import DECILES, RANDOM_SEEDS, EvaluationError, _from_json, _to_json, selections
 
 KEEP = 0.9  # the minimal kept set keeps at least this fraction of p(k | x)
 MIN_SEEDS = 5
@@ -105,18 +105,6 @@ class RandomBand:
     @classmethod
     def from_dict(cls, data: dict) -> "RandomBand":
         return cls(**{key: _from_json(data[key]) for key in cls.__dataclass_fields__})
-
-
-def _to_json(value):
-    if isinstance(value, (tuple, list)):
-        return [_to_json(v) for v in value]
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _from_json(value):
-    if isinstance(value, list):
-        return tuple(_from_json(v) for v in value)
-    return math.nan if value is None else value
 
 
 def auc(curve: Sequence[float]) -> float:
