@@ -53,7 +53,8 @@ def run_checks(names: Sequence[str], explanation: Explanation, methods: list, co
                engine: ScoringEngine, renderer: Renderer, score: ScoreFunction,
                announce: Callable[[str], None] = lambda text: None, agreement_models: Sequence = ()) -> None:
     """Runs the checks ``names`` on a finished explanation of ``methods`` (see each check's module)."""
-    methods = [m for m in methods if (m.name in explanation.word_methods if m.word_level else explanation.paralinguistic)]
+    methods = [m for m in methods if (m.word_level and m.name in explanation.word_methods)
+               or (m.name == "paraling" and explanation.paralinguistic)]
     if "faithfulness" in names:
         announce("Checking faithfulness: deletion and insertion curves…")
         run_faithfulness(explanation, context.targets, score)
