@@ -31,7 +31,10 @@ def test_trust_panel_shows_the_curves_the_sentence_and_plays_the_minimal_set(pag
     assert heads.count() == 3
     entry = explanation.checks["faithfulness"]["loo"]["object"]
     text = heads.nth(1).inner_text()
-    assert f"drops p({explanation.heads[1].target}) from {entry['deletion_curve'][0]:.2f}" in text
+    k = max(1, len(entry["minimal_words"]))
+    curve = entry["deletion_curve"]
+    verb = "drops" if curve[k] < curve[0] else "raises" if curve[k] > curve[0] else "leaves"
+    assert f"{verb} p({explanation.heads[1].target}) from {curve[0]:.2f} to {curve[k]:.2f}" in text
     assert "random words:" in text and f"{entry['deletion_auc']:.3f}" in text
     # the curves: deletion and insertion over the random band, with their areas in the legend
     names = page.evaluate("() => document.querySelector('#trust-curves .js-plotly-plot').data.map(t => t.name)")
