@@ -36,6 +36,7 @@ from speechxai_core.serving.results_folders import allowed_results_folder
 from speechxai_core.serving.runner import ExplainRequest, Update, aligner_choices, seconds, stream_explanation
 from speechxai_core.serving.session import Session
 from speechxai_core.serving.shutdown import PrivateCache, TempLeftovers, kept_files, stop_on_sigterm
+from speechxai_core.serving.warm_up import warm_up
 from speechxai_core.serving.workspace import Workspace
 from speechxai_core.viz import (
     heatmap_figure, interaction_figure, paralinguistic_table_html, prediction_html, variant_choices,
@@ -440,6 +441,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         claimed = current.claim(audio or "")
         if claimed is None:
             return
+        if current.found_elsewhere(transcript, audio, segment_of(start, end)):
+            transcript = ""  # found for another part of the clip: this run finds this part's words
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
                                  start, end, list(word_methods or ["loo"]) + list(unit_methods or []), int(repeats or 1),
@@ -603,8 +606,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         audio.input(new_clip, [audio, transcript, current_clip],
                     [transcript, words_file, status, results, session, start, end], api_visibility="private",
                     concurrency_limit=None)
-        for bound in (start, end):
-            bound.input(new_segment, [audio, start, end, transcript, current_clip], [transcript, status],
+        for bound in (start, end):  # change: typed, pasted or set by a script alike
+            bound.change(new_segment, [audio, start, end, transcript, current_clip], [transcript, status],
                         api_visibility="private", concurrency_limit=None)
         if example_list is not None:
             example_list.load_input_event.then(example_clip, [audio, current_clip],
@@ -759,6 +762,7 @@ def main() -> None:
     demo = build_app(limits, workspace=workspace)
     count_gradio_files(workspace, cache, demo)
     demo.queue(default_concurrency_limit=limits.concurrency, max_size=limits.queue_size)
+    warm_up(os.environ.get("SPEECHXAI_DEFAULT_MODEL", "demo"))
     try:
         demo.launch(server_name=server_name(),
                     server_port=int(os.environ.get("PORT", os.environ.get("GRADIO_SERVER_PORT", 7860))),

@@ -4,7 +4,7 @@ Per utterance it measures, and caches in ``measures.jsonl`` beside the set:
 - each transcriber's text (WER against the spoken text) and time, and tiny.en's word probabilities;
 - the second opinion: the automatic transcript's word probabilities forced under Whisper base;
 - the transcript check (:mod:`speechxai_core.align.fit`) of the spoken text and of a one-word
-  substitution of it: each word's probability;
+  substitution of it: each word's probability and rival ratio;
 - the demo model's scope measures (:mod:`speechxai_core.models.scope`).
 
 Then prints, for each threshold candidate, the share of wrong automatic transcripts flagged vs
@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 from calibration_speech import build  # noqa: E402
 
 from speechxai_core.align.confidence import heard_words, token_confidences  # noqa: E402
-from speechxai_core.align.fit import word_probabilities  # noqa: E402
+from speechxai_core.align.fit import word_evidence, word_probabilities  # noqa: E402
 from speechxai_core.align.text import transcript_tokens  # noqa: E402
 from speechxai_core.align.whisper import get_transcriber  # noqa: E402
 from speechxai_core.audio import load_audio  # noqa: E402
@@ -55,9 +55,10 @@ def measure(folder: Path, row: dict, classifier) -> dict:
     tokens = transcript_tokens(out["tiny.en"]["text"])
     out["second_opinion"] = word_probabilities(get_transcriber("base").model, audio.samples, tokens) if tokens else []
     tiny = get_transcriber("tiny.en").model
-    out["fit_correct"] = word_probabilities(tiny, audio.samples, row["text"].split())
-    if row.get("substituted"):
-        out["fit_substituted"] = word_probabilities(tiny, audio.samples, row["substituted"].split())
+    for key, text in (("correct", row["text"]), ("substituted", row.get("substituted"))):
+        if text:
+            evidence = word_evidence(tiny, audio.samples, text.split())
+            out[f"fit_{key}"], out[f"rival_{key}"] = evidence.probabilities, evidence.rival_ratios
     members = classifier.member_probabilities(audio.samples[None], np.array([len(audio.samples)]))
     out["scope"] = {name: float(value[0]) for name, value in scope_measures(members).items()}
     return out
@@ -110,23 +111,30 @@ def automatic_words(found: list[dict]) -> None:
 
 
 def substitutions(rows: list[dict], found: list[dict]) -> None:
-    """The transcript check's flag (fit and per-word rule, as shipped) at several word thresholds."""
+    """The transcript check's flag (fit and per-word rules, as shipped) at several word thresholds:
+    the probability floor alone, then with a rival-ratio floor."""
     from speechxai_core.align.fit import MIN_FIT, TranscriptFit
 
-    def flagged(text: str, probabilities: list[float], floor: float) -> bool:
+    def flagged(text: str, probabilities: list[float], ratios: list[float], floor: float, rival) -> bool:
         fit = float(np.exp(np.mean(np.log(np.maximum(probabilities, 1e-12)))))
-        return TranscriptFit(fit, text.split(), probabilities, MIN_FIT, min_word_p=floor).flagged
+        return TranscriptFit(fit, text.split(), probabilities, MIN_FIT, min_word_p=floor,
+                             rival_ratios=ratios if rival is not None else None,
+                             min_rival_ratio=rival or 0.0).flagged
 
     pairs = [(r, m) for r, m in zip(rows, found) if "fit_substituted" in m]
     print(f"\ntranscript check ({len(pairs)} correct transcripts, {len(pairs)} one-word substitutions):")
     table = []
-    for floor in (0.0003, 0.001, 0.003, 0.01, 0.03):
-        subs = np.array([flagged(r["substituted"], m["fit_substituted"], floor) for r, m in pairs])
-        correct = np.array([flagged(r["text"], m["fit_correct"], floor) for r, m in pairs])
-        table.append((floor, np.concatenate([subs, correct])))
-        print(f"  word floor {floor:g}: substitutions flagged {rate(subs)}, correct flagged {rate(correct)}")
+    for floor in (0.0003, 0.001, 0.003, 0.01):
+        for rival in (None, 0.001, 0.003, 0.01, 0.03, 0.1):
+            subs = np.array([flagged(r["substituted"], m["fit_substituted"], m["rival_substituted"], floor, rival)
+                             for r, m in pairs])
+            correct = np.array([flagged(r["text"], m["fit_correct"], m["rival_correct"], floor, rival)
+                                for r, m in pairs])
+            table.append(((floor, rival), np.concatenate([subs, correct])))
+            print(f"  word floor {floor:g}, rival ratio floor {rival}: substitutions flagged {rate(subs)}, "
+                  f"correct flagged {rate(correct)}")
     positives = np.array([True] * len(pairs) + [False] * len(pairs))
-    print(f"  chosen (largest Youden J): {best(table, positives)[0]:g}")
+    print(f"  chosen (largest Youden J): word floor, rival ratio floor = {best(table, positives)[0]}")
 
 
 def scope(rows: list[dict], found: list[dict]) -> None:
@@ -144,14 +152,17 @@ def scope(rows: list[dict], found: list[dict]) -> None:
         print(f"  chosen (largest Youden J): {best(table, outside)[0]:.3f}")
 
 
-def report(rows: list[dict], found: list[dict]) -> None:
+def report(rows: list[dict], found: list[dict], parts: list[str]) -> None:
     wrong = sum(m["tiny.en"]["errors"] for m in found)
     words = sum(len(normalise(r["text"])) for r in rows)
     print(f"tiny.en: WER {wrong / words:.1%} ({wrong}/{words}), "
           f"{np.mean([m['tiny.en']['seconds'] for m in found]):.2f} s per clip\n")
-    automatic_words(found)
-    substitutions(rows, found)
-    scope(rows, found)
+    if "words" in parts:
+        automatic_words(found)
+    if "substitutions" in parts:
+        substitutions(rows, found)
+    if "scope" in parts:
+        scope(rows, found)
 
 
 def main() -> None:
@@ -159,10 +170,12 @@ def main() -> None:
     parser.add_argument("--set", type=Path, default=ROOT / ".cache" / "calibration")
     parser.add_argument("--count", type=int, default=120, help="utterances of each kind")
     parser.add_argument("--limit", type=int, default=120, help="measure only the first LIMIT of each kind")
+    parser.add_argument("--parts", nargs="+", default=["words", "substitutions", "scope"],
+                        choices=["words", "substitutions", "scope"], help="what to report")
     args = parser.parse_args()
     rows = build(args.set, args.count)
     rows = [row for row in rows if int(row["path"].rsplit("_", 1)[1].split(".")[0]) < args.limit]
-    report(rows, measures(args.set, rows))
+    report(rows, measures(args.set, rows), args.parts)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,20 @@ def test_the_right_transcript_fits_and_a_swapped_one_is_flagged_with_its_words(o
     assert set(wrong.suspect) & {"timer", "five", "minutes"} and "timer" in wrong.message()
 
 
+def test_a_swapped_short_word_is_caught_by_its_rival_and_the_word_heard_is_named(office):
+    from speechxai_core.align.fit import MIN_RIVAL_RATIO, MIN_WORD_P
+
+    swapped = transcript_fit(office, _words(office, SAID.replace(" off ", " on ")))
+    on = swapped.words.index("on")
+    assert swapped.probabilities[on] >= MIN_WORD_P  # likely enough on its own: the floor alone passes it
+    assert swapped.rival_ratios[on] < MIN_RIVAL_RATIO and swapped.rivals[on] == "off"
+    assert swapped.flagged and swapped.suspect == ["on"] and "'on' (heard 'off')" in swapped.message()
+    record = swapped.describe()
+    assert record["unsupported"] == [on] and record["rivals"][on] == "off"
+    right = transcript_fit(office, _words(office, SAID))
+    assert min(right.rival_ratios) >= MIN_RIVAL_RATIO and not any(right.rivals[i] for i in right.unsupported)
+
+
 def test_a_flagged_run_still_explains_with_a_warning_or_stops_when_asked(office, energy_model):
     result = explain(office, energy_model, transcript=WRONG, methods="loo")
     assert "transcript_mismatch" in result.warning_codes()

@@ -28,18 +28,19 @@ class PrivateCache:
     process alone (uploads, player clips, copies of downloads and examples). Call :meth:`create`
     before building the page."""
 
-    def __init__(self, folder: Path, base: Path, created: list[Path]):
-        self.folder, self.base, self.created = folder, base, created
+    def __init__(self, folder: Path, base: Path, created: list[Path], previous: str | None = None):
+        self.folder, self.base, self.created, self.previous = folder, base, created, previous
 
     @classmethod
     def create(cls) -> "PrivateCache":
-        base = Path(os.environ.get(CACHE_VARIABLE) or Path(tempfile.gettempdir()) / "gradio")
+        previous = os.environ.get(CACHE_VARIABLE)
+        base = Path(previous or Path(tempfile.gettempdir()) / "gradio")
         # Gradio makes these in the folder it was imported with, whoever uses them
         created = [path for path in (base, base / "vibe_edit_history") if not path.exists()]
         base.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix="speechxai-", dir=base))
         os.environ[CACHE_VARIABLE] = str(folder)
-        return cls(folder, base, created)
+        return cls(folder, base, created, previous)
 
     def prune(self, max_age_s: float, keep: set[str] = frozenset(), now: float | None = None) -> None:
         """Remove files older than ``max_age_s`` (by change time, as Gradio ages them) but ``keep``,
@@ -56,8 +57,14 @@ class PrivateCache:
                 continue
 
     def remove(self) -> None:
-        """Remove the folder, and what was made for Gradio around it when it was not there before."""
+        """Remove the folder, and what was made for Gradio around it when it was not there before;
+        ``$GRADIO_TEMP_DIR`` is set back to what it was (another app of this process keeps its uploads)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        if os.environ.get(CACHE_VARIABLE) == str(self.folder):
+            if self.previous is None:
+                os.environ.pop(CACHE_VARIABLE, None)
+            else:
+                os.environ[CACHE_VARIABLE] = self.previous
         for path in reversed(self.created):
             try:
                 path.rmdir()  # only when empty: another app may share the base folder

@@ -91,9 +91,11 @@ def doubtful_words(explanation: Explanation) -> dict[int, str]:
                       f"{confidence[i]:.2f}); {DOUBT_ADVICE}" for i in aligner.get("uncertain_indices", [])}
     fit = aligner.get("transcript_fit") or {}
     probabilities = fit.get("word_probabilities") or []
+    rivals = fit.get("rivals") or [""] * len(probabilities)
     if fit.get("flagged") and len(probabilities) == len(explanation.words):
-        doubts |= {i: f"the audio does not seem to say this word (probability {probabilities[i]:.3g}); "
-                      f"{DOUBT_ADVICE}" for i in fit.get("unsupported", [])}
+        doubts |= {i: f"the audio does not seem to say this word (probability {probabilities[i]:.3g}"
+                      f"{f'; heard {rivals[i]!r}' if rivals[i] else ''}); {DOUBT_ADVICE}"
+                   for i in fit.get("unsupported", [])}
     return doubts
 
 

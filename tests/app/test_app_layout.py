@@ -103,6 +103,7 @@ def test_results_fit_the_screen(page, app_url, clip_files, artifacts, size):
 def test_examples_are_in_view_when_the_page_opens(page, app_url):
     page.goto(app_url)
     page.wait_for_selector("#explain")
+    page.wait_for_selector("#tab-clip .table-wrap")  # the examples render after the button
     table = page.evaluate(BOX_JS, "#tab-clip .table-wrap")
     assert table["bottom"] <= 900
     assert page.evaluate("document.querySelector('#tab-clip .table-wrap').innerText").count(".wav") == 4

@@ -85,6 +85,7 @@ def test_private_gradio_cache_is_pruned_by_age_and_removed(tmp_path, monkeypatch
     (base / "vibe_edit_history").mkdir()  # what Gradio makes beside it
     cache.remove()
     assert not base.exists()  # nothing was there before: nothing stays
+    assert os.environ["GRADIO_TEMP_DIR"] == str(base)  # set back: another app of the process keeps its uploads
 
 
 def test_gpu_task_is_a_no_op_without_spaces():
@@ -152,7 +153,8 @@ def test_stream_announces_each_stage_of_a_run(tmp_path, monkeypatch):
     monkeypatch.setattr("speechxai_core.serving.runner.load_model", lambda *args, **kwargs: model)
     updates = list(stream_explanation(request, Limits()))
     stages = [u.stage for u in updates if u.stage]
-    assert stages and stages[-1].startswith("Scoring 1 variants")
+    assert any(stage.startswith("Scoring 1 variants") for stage in stages), stages
+    assert stages[-1].startswith("Checking the explanation: scoring"), stages  # faithfulness is on by default
     final = updates[-1].explanation
     assert final.word_scores["class"] == [final.word_scores["class"][0], None]
     assert "beyond_model_window" in final.warning_codes() and "not scored" in updates[-1].notice
@@ -211,3 +213,28 @@ def test_library_folders_made_in_temp_while_running_are_removed(tmp_path):
     (tmp_path / "other").mkdir()
     leftovers.remove()
     assert not made.exists() and (tmp_path / "torchinductor_someone").exists() and (tmp_path / "other").exists()
+
+
+def test_warm_up_imports_shapiq_and_measures_the_default_models_cost_before_the_first_visitor(monkeypatch, caplog):
+    import sys
+
+    import numpy as np
+
+    from speechxai_core import CallableClassifier
+    from speechxai_core.explain.cost import COST_ATTRIBUTE
+    from speechxai_core.models import ModelLoadError
+    from speechxai_core.serving import warm_up
+
+    model = CallableClassifier(lambda w, sr: np.stack([w.std(1), 1 - w.std(1)], 1), ["x", "y"], name="quick")
+    asked = []
+    monkeypatch.setattr(warm_up, "load_model", lambda name, **kwargs: asked.append(name) or model)
+    warm_up.warm_up("demo").join(timeout=120)
+    assert asked == ["demo"] and "shapiq" in sys.modules
+    assert getattr(model, COST_ATTRIBUTE).seconds_per_variant(1.0) > 0  # kept for every later request
+
+    def missing(name, **kwargs):
+        raise ModelLoadError("no such model")
+
+    monkeypatch.setattr(warm_up, "load_model", missing)
+    warm_up.warm_up("nowhere").join(timeout=60)
+    assert "warm-up of 'nowhere' not done: no such model" in caplog.text

@@ -70,8 +70,8 @@ def test_a_new_segment_drops_the_automatic_words_of_the_previous_one_and_checks_
     page.wait_for_function(DONE, timeout=120_000)
     assert "newspaper" in page.input_value("#transcript textarea").lower()
     page.get_by_text("Options", exact=True).first.click()
-    page.locator("#segment-start input").fill("2.5")
-    page.locator("#segment-start input").press("Tab")
+    page.locator("#segment-start textarea, #segment-start input").first.fill("2.5")
+    page.locator("#segment-start textarea, #segment-start input").first.press("Tab")
     page.wait_for_function("document.querySelector('#transcript textarea').value === ''", timeout=10_000)
     assert "cleared" in page.inner_text("#status")
     page.click("#explain")
@@ -81,8 +81,8 @@ def test_a_new_segment_drops_the_automatic_words_of_the_previous_one_and_checks_
     page.screenshot(path=artifacts / "app_new_segment.png", full_page=True)
 
     fill(page, "#transcript", "please bring my newspaper from the kitchen")  # typed: the first part's words
-    page.locator("#segment-start input").fill("2.6")
-    page.locator("#segment-start input").press("Tab")
+    page.locator("#segment-start textarea, #segment-start input").first.fill("2.6")
+    page.locator("#segment-start textarea, #segment-start input").first.press("Tab")
     page.wait_for_timeout(1000)
     assert page.input_value("#transcript textarea") == "please bring my newspaper from the kitchen"
     page.click("#explain")  # the status leaves the last run's "Done in" as this one starts, then comes back to it
