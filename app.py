@@ -128,7 +128,8 @@ PAGE_JS = """
     meta.windowed = true;
     const xa = plot._fullLayout.xaxis;
     const span = Math.max(1, Math.floor(xa._length / WORD_PX)) * meta.word_pitch;
-    window.Plotly.relayout(plot, {'xaxis.range': [0, Math.min(span, meta.duration)]});
+    const start = meta.start || 0;
+    window.Plotly.relayout(plot, {'xaxis.range': [start, Math.min(start + span, meta.end)]});
     return true;
   };
   const hook = (plot) => {

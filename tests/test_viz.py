@@ -51,6 +51,25 @@ def test_waveform_labels_sit_on_a_twin_axis_and_dense_clips_get_a_slider():
     assert math.isclose(dense.layout.meta["word_pitch"], dense_explanation.audio["duration"] / (DENSE_WORDS + 1))
 
 
+def test_the_waveform_of_a_segment_opens_on_the_segment_with_a_slider_to_the_rest():
+    explanation, samples = synthetic_explanation(30)  # 10.6 s
+    duration = explanation.audio["duration"]
+    explanation.audio["segment"] = {"start": 3.0, "end": 6.0}
+    explanation.words = [w for w in explanation.words if 3.0 <= w.start and w.end <= 6.0]
+    figure = waveform_figure(explanation, samples)
+    assert [round(x, 3) for x in figure.layout.xaxis.range] == [2.8, 6.2]  # margin 0.2 s
+    assert figure.layout.xaxis.rangeslider.visible and list(figure.layout.xaxis.rangeslider.range) == [0, duration]
+    long, samples = synthetic_explanation(80)  # 28.05 s
+    long.audio["segment"] = {"start": 10.0, "end": 25.0}
+    long.words = [w for w in long.words if 10.0 <= w.start and w.end <= 25.0]
+    dense = waveform_figure(long, samples)
+    low, high = dense.layout.xaxis.range
+    assert low == 10.0 - 0.75 and high < 10.0 + DENSE_WORDS * 0.35  # 5 % of 15 s; the first words of the segment
+    assert dense.layout.meta["start"] == low and dense.layout.meta["end"] == 25.75
+    whole = waveform_figure(*synthetic_explanation(5))
+    assert list(whole.layout.xaxis.range) == [0, whole.layout.xaxis.range[1]] and whole.layout.xaxis.range[0] == 0
+
+
 def test_the_terminal_tables_use_the_same_format():
     from speechxai_core.reports.clip_text import format_explanation
 

@@ -116,11 +116,16 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         hovertext=[word_hover[i] for i in range(len(words))],
     ))
     dense = len(words) > DENSE_WORDS
-    shown = [0, duration]
+    low, high = segment_view(explanation)
+    zoomed = (low, high) != (0.0, duration)
+    shown = [low, high]
     if dense:
-        shown = [0, min(duration, words[WINDOW_WORDS - 1].end + 0.5 * widths[WINDOW_WORDS - 1])]
+        first = next((i for i, word in enumerate(words) if word.end > low), 0)
+        last = min(len(words), first + WINDOW_WORDS) - 1
+        shown = [low, min(high, words[last].end + 0.5 * widths[last])]
         # a page may narrow the window to the words that fit its width (see app.PAGE_JS)
-        figure.update_layout(meta=dict(word_pitch=duration / len(words), duration=duration))
+        heard = [word for word in words if low <= word.start < high] or words
+        figure.update_layout(meta=dict(word_pitch=(high - low) / len(heard), start=low, end=high))
     menu = len(heads) > 1
     if menu:
         buttons = []
@@ -134,7 +139,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
                                                bgcolor="#ffffff")])
         figure.add_annotation(text="head", x=0.0, xanchor="left", y=1.0, yanchor="bottom", xref="paper",
                               yref="paper", showarrow=False, yshift=8, font=dict(size=13, color="#374151"))
-    height = 330 + (60 if dense else 0)
+    height = 330 + (60 if dense or zoomed else 0)
     title = f"Words shaded by {METHOD_LABELS.get(method, method)}" + (f" — head: {heads[0]}" if len(heads) == 1 else "")
     if not words:
         title = "Waveform (no word timings)"
@@ -152,9 +157,20 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
     # axis's traces only, then has no labels, which would otherwise hide every label (uniformtext
     # sizes a trace's text by its smallest box).
     figure.update_layout(xaxis2=dict(matches="x", overlaying="x", visible=False))
-    if dense:  # (an empty rangeslider entry would show one: plotly.js makes it visible by default)
+    if dense or zoomed:  # (an empty rangeslider entry would show one: plotly.js makes it visible by default)
         figure.update_layout(xaxis_rangeslider=dict(visible=True, thickness=0.12, range=[0, duration]))
     return figure
+
+
+def segment_view(explanation: Explanation) -> tuple[float, float]:
+    """The time range the waveform opens on: the explained segment (with a margin of 5 % of it, at
+    least 0.2 s) when it is a part of the recording, else the whole recording."""
+    duration = explanation.audio["duration"]
+    segment = explanation.audio.get("segment")
+    if not segment or (segment["start"] <= 0 and segment["end"] >= duration):
+        return 0.0, duration
+    margin = max(0.2, 0.05 * (segment["end"] - segment["start"]))
+    return max(0.0, segment["start"] - margin), min(duration, segment["end"] + margin)
 
 
 def unheard_spans(explanation: Explanation) -> list[tuple[float, float]]:

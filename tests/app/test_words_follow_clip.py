@@ -78,6 +78,8 @@ def test_a_new_segment_drops_the_automatic_words_of_the_previous_one_and_checks_
     page.wait_for_function(DONE, timeout=120_000)
     second_part = page.input_value("#transcript textarea").lower()
     assert "volume" in second_part and "newspaper" not in second_part
+    shown = page.evaluate("document.querySelector('#waveform .js-plotly-plot')._fullLayout.xaxis.range")
+    assert abs(shown[0] - 2.3) < 0.01, shown  # the waveform opens on the part explained (margin 0.2 s)
     page.screenshot(path=artifacts / "app_new_segment.png", full_page=True)
 
     fill(page, "#transcript", "please bring my newspaper from the kitchen")  # typed: the first part's words
