@@ -35,6 +35,7 @@ WARNING_CODES = (
     "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed
     "timing_guessed",         # words whose times are estimates, not an alignment
     "method_skipped",         # a method estimated to take longer than the time limit was not run
+    "check_skipped",          # a check (sanity, stability) whose work exceeds the time limit was not run
     "shapley_uncertain",      # estimated Shapley values with large standard errors: increase the budget
     "transcription_filtered", # transcribed segments dropped as made up (non-speech): their words are not explained
     "transcript_uncertain",   # automatically transcribed words the recogniser was unsure of: check and correct them

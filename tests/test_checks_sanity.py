@@ -107,6 +107,27 @@ def test_a_model_whose_weights_decide_passes_and_reports_its_cascade():
         assert entry["passed"] is True and abs(entry["spearman"][0]) < 0.5, entry
 
 
+def test_checks_over_the_time_limit_are_skipped_by_their_work_with_a_warning():
+    from speechxai_core.explain.cost import COST_ATTRIBUTE, ModelCost
+
+    clip = _clip()
+    model = TorchClassifier(FrameReadout(), ["yes", "no"], name="frame-readout")
+    setattr(model, COST_ATTRIBUTE, ModelCost(1.0, 0.0))  # one second per variant, whatever the machine
+    said = []
+    result = explain((clip, SR), model, words=TEN_WORDS, methods="loo,shapley", targets="yes",
+                     checks="faithfulness,sanity,stability", method_time_limit_s=400, notify=said.append)
+    assert result.settings["methods"] == ["loo", "shapley"]  # 10 and 300 variants: within 400 s
+    skipped = {w.message.split()[0]: w.message for w in result.warnings if w.code == "check_skipped"}
+    assert sorted(skipped) == ["sanity", "stability"] and "faithfulness" in result.checks
+    assert "sanity" not in result.checks and "stability" not in result.checks
+    assert "620 variants" in skipped["sanity"]  # 2 reset steps × (10 + 300) variants
+    assert "910 variants" in skipped["stability"]  # 2 more seeds of sampled Shapley + the other mask
+    assert any(text.startswith("sanity not run") for text in said)
+    generous = explain((clip, SR), model, words=TEN_WORDS, methods="loo", targets="yes", checks="sanity",
+                       method_time_limit_s=400)
+    assert "check_skipped" not in generous.warning_codes() and generous.checks["sanity"]["loo"]["class"]["passed"]
+
+
 def test_a_transformer_reports_its_cascade_head_then_each_block(tiny_model_dir):
     model = load_model(tiny_model_dir)
     steps = cascade(model.model)

@@ -20,7 +20,7 @@ from ..scoring import ScoringEngine
 from .curves import Faithfulness, target_probability
 from .faithfulness import EvaluationError
 from .sanity import Sanity
-from .stability import Stability
+from .stability import MASKING_METHODS, RUNS, Stability, randomness
 
 CHECKS = ("faithfulness", "sanity", "stability")
 
@@ -38,6 +38,41 @@ def parse_checks(value: Sequence[str] | str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def checked_methods(methods: list, explanation: Explanation) -> list:
+    """The methods the checks look at: word methods that ran, and ``paraling`` when it ran."""
+    return [m for m in methods if (m.word_level and m.name in explanation.word_methods)
+            or (m.name == "paraling" and explanation.paralinguistic)]
+
+
+def check_work(name: str, methods: list, explanation: Explanation, context: Context, renderer: Renderer) -> int:
+    """Variants the costly check ``name`` scores, from the methods' planned counts ``m.planned``:
+
+    - ``sanity``: every word method again at each reset step of the model's cascade;
+    - ``stability``: each random method with ``RUNS − 1`` more seeds, each masking method with the other
+      mask, each word method once through the ensemble's members (together about one ensemble pass).
+
+    ``faithfulness`` is not counted: at most ``2n`` passes per method and head, plus the random band.
+    """
+    from ..models.randomize import cascade, network_of, not_randomizable
+
+    methods = checked_methods(methods, explanation)
+    planned = {m.name: int(m.planned(context)) for m in methods}
+    if name == "sanity":
+        if not_randomizable(context.classifier):
+            return 0
+        return len(cascade(network_of(context.classifier))) * sum(planned[m.name] for m in methods if m.word_level)
+    if name == "stability":
+        members = bool(context.classifier is not None and context.classifier.members())
+        total = 0
+        for m in methods:
+            if randomness(m.name, context, explanation.method_details.get(m.name, {}), renderer.mask) is None:
+                total += (RUNS - 1) * planned[m.name]
+            if m.word_level:
+                total += planned[m.name] * ((m.name in MASKING_METHODS) + members)
+        return total
+    return 0
+
+
 def run_faithfulness(explanation: Explanation, targets: dict, score: ScoreFunction,
                      check: Faithfulness | None = None) -> None:
     """Adds ``checks["faithfulness"]`` and ``checks["faithfulness_random"]`` to ``explanation``."""
@@ -53,8 +88,7 @@ def run_checks(names: Sequence[str], explanation: Explanation, methods: list, co
                engine: ScoringEngine, renderer: Renderer, score: ScoreFunction,
                announce: Callable[[str], None] = lambda text: None, agreement_models: Sequence = ()) -> None:
     """Runs the checks ``names`` on a finished explanation of ``methods`` (see each check's module)."""
-    methods = [m for m in methods if (m.word_level and m.name in explanation.word_methods)
-               or (m.name == "paraling" and explanation.paralinguistic)]
+    methods = checked_methods(methods, explanation)
     if "faithfulness" in names:
         announce("Checking faithfulness: deletion and insertion curves…")
         run_faithfulness(explanation, context.targets, score)

@@ -30,7 +30,7 @@ from ..perturb.variants import PARALINGUISTIC_KINDS, PROPERTIES, WORD_LOCAL_KIND
 from ..scoring import ScoringEngine
 from .base import Context, MethodOptions
 from .caveats import add_caveats, add_scope
-from .cost import LARGE_RUN_S, estimate
+from .cost import LARGE_RUN_S, MEASURE_ABOVE_VARIANTS, estimate, model_cost
 from .methods import get_methods
 from .segment import cut, heard, inside, offset, shift, unheard_message
 from .targets import Target, TargetSpec, build_targets, parse_target_spec
@@ -225,6 +225,8 @@ def iter_explain(
                 explanation.variants.extend(_records(batch, classifier, goal))
             return scores
 
+        wanted_checks = _checks_within_budget(wanted_checks, chosen, explanation, context, renderer, notify,
+                                              method_time_limit_s)
         run_checks(wanted_checks, explanation, chosen, context, engine, renderer, score, announce, others)
     _finish(explanation)
     yield explanation
@@ -257,6 +259,31 @@ def _within_budget(chosen: list, cost, explanation: Explanation, notify, limit_s
         notify(f"large run: {', '.join(f'{m.name} {cost.variants[m.name]:,}' for m in kept)} variants "
                f"— about {total:.0f} s ({cost.seconds_per_variant * 1000:.1f} ms per variant)")
     return kept
+
+
+def _checks_within_budget(names: tuple, chosen: list, explanation: Explanation, context, renderer, notify,
+                          limit_s: float | None) -> tuple:
+    """``names`` without the costly checks whose work (:func:`check_work` × the model's cost per variant,
+    measured once per model) exceeds ``limit_s``; each one dropped leaves a ``check_skipped`` warning."""
+    from ..evaluation.checks import check_work
+
+    if limit_s is None or context.classifier is None:
+        return names
+    kept = []
+    for name in names:
+        variants = check_work(name, chosen, explanation, context, renderer)
+        if variants < MEASURE_ABOVE_VARIANTS:  # cheap: never budgeted, as with methods
+            kept.append(name)
+            continue
+        seconds = variants * model_cost(context.classifier).seconds_per_variant(context.clip.duration)
+        if seconds <= limit_s:
+            kept.append(name)
+            continue
+        reason = f"{name} not run: {variants:,} variants, about {seconds:.0f} s of work, over the {limit_s:g} s limit"
+        explanation.warn("check_skipped", reason)
+        if notify:
+            notify(reason)
+    return tuple(kept)
 
 
 def _words(clip: Audio, words: WordsInput, transcript: str | None, needed: bool, aligner: str = "auto",
