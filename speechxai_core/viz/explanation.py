@@ -23,7 +23,7 @@ COLOUR_TITLES = {"loo": "drop in p(target)", "lime": "LIME weight", "shapley": "
 
 def colour_title(method: str) -> str:
     """The colour scale's title: what is shaded and in which unit."""
-    return f"{COLOUR_TITLES.get(method, method)} ({method_unit(method)})"
+    return f"{COLOUR_TITLES.get(method, method)}<br>({method_unit(method)})"  # two lines: fits a phone
 
 
 def envelope(samples: np.ndarray, sr: int, points: int = ENVELOPE_POINTS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
