@@ -75,6 +75,15 @@ def test_a_flagged_run_still_explains_with_a_warning_or_stops_when_asked(office,
     assert [w.word for w in fine.words] == ["Turn", "off", "the", "lights", "in", "the", "office"]
 
 
+def test_a_transcript_longer_than_whispers_window_is_not_checked_and_says_why(office):
+    from speechxai_core.align.fit import check_fit
+
+    words = _words(office, " ".join([SAID] * 80))  # 560 words for 2 s of speech
+    with pytest.raises(AlignmentError, match="more than Whisper reads in one 30 s window"):
+        transcript_fit(office, words)
+    assert "cannot be checked" in check_fit(office, words)["skipped"]
+
+
 def test_long_clips_are_checked_in_pieces_that_fit_whispers_window():
     from speechxai_core.align.fit import WINDOW_S, _pieces
 

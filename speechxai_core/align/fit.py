@@ -52,6 +52,8 @@ MIN_RIVAL_RATIO = 0.001
 MIN_WORD_LETTERS = 2
 SAMPLE_RATE = 16000
 WINDOW_S = 30.0
+#: Whisper's decoder window, in tokens (the start tokens included).
+MAX_TOKENS = 448
 #: Audio kept around a piece's words when a long clip is scored in pieces.
 MARGIN_S = 0.5
 
@@ -165,7 +167,7 @@ def word_evidence(model, samples: np.ndarray, words: list[str], language: str = 
     logs = _forced_logs(model, tokenizer, encoded, frames, tokens)
     prompt = list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]
     # the returned steps are the forced tokens' distributions, then free ones (max_length counts both)
-    steps = model.model.generate(encoded, [prompt + tokens], max_length=min(448, 2 * len(tokens) + 1),
+    steps = model.model.generate(encoded, [prompt + tokens], max_length=min(MAX_TOKENS, 2 * len(tokens) + 1),
                                  beam_size=1, return_logits_vocab=True, suppress_blank=False,
                                  suppress_tokens=[])[0].logits[0]
     steps = [np.asarray(step, dtype=np.float64) for step in steps]
@@ -255,12 +257,17 @@ def _bounds(pieces: list[list[int]]) -> list[tuple[int, int]]:
 
 
 def _tokens(model, words: list[str], language: str):
-    """The tokenizer and each word's tokens (a leading space; the first word capitalised, as Whisper writes)."""
+    """The tokenizer and each word's tokens (a leading space; the first word capitalised, as Whisper writes).
+    Raises :class:`AlignmentError` when they do not fit Whisper's decoder window (``MAX_TOKENS``)."""
     from faster_whisper.tokenizer import Tokenizer
 
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
-    return tokenizer, [tokenizer.encode(" " + (word[:1].upper() + word[1:] if i == 0 else word))
-                       for i, word in enumerate(words)]
+    pieces = [tokenizer.encode(" " + (word[:1].upper() + word[1:] if i == 0 else word)) for i, word in enumerate(words)]
+    count = sum(map(len, pieces)) + len(tokenizer.sot_sequence) + 1
+    if count > MAX_TOKENS:
+        raise AlignmentError(f"{len(words):,} words ({count:,} tokens) are more than Whisper reads in one "
+                             f"{WINDOW_S:g} s window ({MAX_TOKENS} tokens): the transcript cannot be checked")
+    return tokenizer, pieces
 
 
 def _pieces(words: list[Word], duration: float) -> list[tuple[int, int]]:
