@@ -114,3 +114,19 @@ def test_phoneme_shapley_shares_out_the_hiss_among_the_phonemes(sentence):
     assert values.sum() == pytest.approx(full - empty, abs=1e-6)  # efficiency
     assert result.method_details["phoneme_shapley"]["coalitions"] <= 300
     assert result.phoneme_csv().splitlines()[0] == "phone,start,end,word_index,word,class,shapley:class"
+
+
+def test_phoneme_lime_finds_the_hiss_in_a_fricative_and_every_view_shows_it(sentence):
+    from speechxai_core.reports.clip_text import format_explanation
+    from speechxai_core.viz.units import phoneme_html
+
+    audio, words = sentence
+    result = explain(audio, hiss_listener(), words=words, methods="phonemes,phoneme_lime", targets="hiss",
+                     method_options={"lime_samples": 300})
+    values = np.array(result.unit_method_scores["phonemes"]["lime"]["class"])
+    assert len(values) == len(result.phonemes) and result.phonemes[int(np.argmax(values))].phone in FRICATIVES
+    details = result.method_details["phoneme_lime"]
+    assert details["samples"] == 300 and details["r2"]["class"] > 0.5
+    assert {v.kind for v in result.variants} >= {"phones"}  # LIME's samples are phoneme sets
+    assert result.phoneme_csv().splitlines()[0] == "phone,start,end,word_index,word,class,lime:class"
+    assert "class LIME" in phoneme_html(result) and "class lime" in format_explanation(result)

@@ -13,7 +13,8 @@ def add_method_options(parser) -> None:
     """Options shared by ``explain`` and ``explain-dataset``: what is computed and how words are masked."""
     parser.add_argument("--methods", default="loo,paraling",
                         help="comma-separated: loo, lime, shapley, gradient, gradient_x_input, integrated_gradients, "
-                             "paraling, word_paraling; bands, band_shapley, word_bands (frequency bands), phonemes, phoneme_shapley")
+                             "paraling, word_paraling; bands, band_shapley, band_lime, word_bands (frequency bands), "
+                             "phonemes, phoneme_shapley, phoneme_lime")
     parser.add_argument("--target", help="class to explain: CLASS or head=CLASS,... (default: predicted)")
     parser.add_argument("--contrast", help="explain the target rather than this class: head=CLASS,... (one-head "
                                            "models: CLASS); scores become drops of p(target) − p(contrast)")
@@ -36,7 +37,8 @@ def add_method_options(parser) -> None:
                         help="Shapley: shapiq approximator of the interaction index when estimated")
     parser.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients: integration steps")
     parser.add_argument("--bands", type=int, default=8,
-                        help="bands, band_shapley, word_bands: number of mel-spaced frequency bands (edges recorded)")
+                        help="bands, band_shapley, band_lime, word_bands: number of mel-spaced frequency bands "
+                             "(edges recorded)")
     parser.add_argument("--word-pitch", type=float, default=3.0, help="word_paraling: ± semitones of pitch_down/up")
     parser.add_argument("--word-stretch", type=float, default=1.25,
                         help="word_paraling: the word's duration factor of stretch_up (stretch_down: its inverse)")

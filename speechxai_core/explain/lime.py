@@ -1,4 +1,6 @@
-"""LIME over words: a weighted linear surrogate of the model on random word subsets.
+"""LIME over words (``lime``), frequency bands (``band_lime``) or phonemes (``phoneme_lime``): a
+weighted linear surrogate of the model on random subsets of those players (:mod:`.players`; the
+text below says words, the same holds for each unit, its variants ``bands:i+j``, ``phones:i+j``).
 
 Samples ``z_s ∈ {0,1}^n`` (1 = word kept), seeded by ``(seed, "lime")``: ``z_0`` keeps every
 word; for ``s ≥ 1`` the number of removed words ``m ~ U{1…n}`` and a uniformly random set of
@@ -28,7 +30,6 @@ import zlib
 import numpy as np
 
 from ..explanation import Explanation
-from ..perturb.variants import word_set_variant
 from .base import Context, Scores, Stage, finite
 from .lime_kernels import KERNELS
 
@@ -65,19 +66,25 @@ def weighted_ridge(z: np.ndarray, y: np.ndarray, weights: np.ndarray, alpha: flo
 
 
 class Lime:
-    name = "lime"
-    word_level = True
+    """LIME over the players of ``unit`` (``words``: method ``lime``; ``bands``: ``band_lime``;
+    ``phonemes``: ``phoneme_lime``)."""
+
+    def __init__(self, unit: str = "words"):
+        self.unit = unit
+        self.name = "lime" if unit == "words" else f"{unit[:-1]}_lime"
+        self.word_level = unit == "words"
+        self.needs_words = unit != "bands"
 
     def stages(self, context: Context) -> list[Stage]:
-        if not context.n_words:
+        players = context.players(self.unit)
+        if not players.n:
             return []
-        options = context.options
-        z = lime_samples(context.n_words, options.lime_samples, context.seed)
-        variants = [word_set_variant(np.flatnonzero(row == 0)) for row in z]
-        return [Stage("lime", variants, {"z": z})]
+        z = lime_samples(players.n, context.options.lime_samples, context.seed)
+        variants = [players.removed_variant(np.flatnonzero(row == 0)) for row in z]
+        return [Stage(self.name, variants, {"z": z})]
 
     def planned(self, context: Context) -> int:
-        return context.options.lime_samples if context.n_words else 0
+        return context.options.lime_samples if context.players(self.unit).n else 0
 
     def apply(self, context: Context, stage: Stage, scores: Scores, explanation: Explanation) -> list[Stage]:
         options = context.options
@@ -95,7 +102,9 @@ class Lime:
             details["r2"][head] = finite(fit["r2"])
             details["stderr"][head] = [finite(v) for v in fit["stderr"]]
             details["intercept"][head] = fit["intercept"]
-        explanation.method_scores["lime"] = table
-        explanation.method_details["lime"] = details
+        explanation.method_details[self.name] = details
+        if self.word_level:
+            explanation.method_scores["lime"] = table
+        else:
+            explanation.unit_scores(self.unit)["lime"] = table
         return []
-

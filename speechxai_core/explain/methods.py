@@ -5,6 +5,7 @@ Each method lives in its own module with its math in the docstring:
 ``gradient``, ``gradient_x_input``, ``integrated_gradients`` (:mod:`.gradients`),
 ``paraling`` (:mod:`.paralinguistic`); over other players (:mod:`.players`): ``bands`` and
 ``phonemes`` (leave-one-out, :mod:`.loo`), ``band_shapley`` and ``phoneme_shapley`` (:mod:`.shapley`),
+``band_lime`` and ``phoneme_lime`` (:mod:`.lime`),
 ``word_bands``
 (:mod:`.word_bands`); ``word_paraling`` (:mod:`.word_paralinguistic`).
 """
@@ -32,8 +33,8 @@ def register(method: Method) -> Method:
 
 
 for _method in (LeaveOneOut(), Lime(), Shapley(), *map(GradientMethod, GRADIENT_METHODS), Paralinguistic(),
-                LeaveOneOut("bands"), Shapley("bands"), WordBands(), LeaveOneOut("phonemes"), Shapley("phonemes"),
-                WordParalinguistic()):
+                LeaveOneOut("bands"), Shapley("bands"), Lime("bands"), WordBands(), LeaveOneOut("phonemes"),
+                Shapley("phonemes"), Lime("phonemes"), WordParalinguistic()):
     register(_method)
 
 #: Methods that give one score per word (compared side by side); ``word_paraling`` gives a table per property.

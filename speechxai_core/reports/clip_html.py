@@ -71,7 +71,8 @@ def build_report(explanation: Explanation, samples: np.ndarray | None = None) ->
     if explanation.bands:
         sections.append("<h2>Frequency bands</h2><p class='note'>Drop of the explained quantity when the band is "
                         "removed from the whole clip (zero-phase band-stop; mel-spaced bands); Shapley values "
-                        "share out the drop of removing every band.</p>")
+                        "share out the drop of removing every band; LIME fits each band's effect on random band "
+                        "subsets.</p>")
         if explanation.band_scores:
             sections.append(figure_html(band_figure(explanation)))
         sections.append(band_table_html(explanation))

@@ -75,13 +75,14 @@ def _trust(explanation: Explanation) -> list[str]:
 
 
 def _band_lines(explanation: Explanation, heads: list[str]) -> list[str]:
-    """The band table (leave-one-out, then Shapley values when computed) and the word × band grid."""
+    """The band table (leave-one-out, then Shapley values and LIME when computed) and the word × band grid."""
     if not explanation.bands:
         return []
     lines = []
-    shapley = explanation.unit_method_scores.get("bands", {}).get("shapley", {})
+    others = explanation.unit_method_scores.get("bands", {})
     for title, table in (("leave-one-out: drop when the band is removed", explanation.band_scores),
-                         ("Shapley value of the band", shapley)):
+                         ("Shapley value of the band", others.get("shapley", {})),
+                         ("LIME coefficient of the band (keeping it)", others.get("lime", {}))):
         if table:
             lines += ["", f"frequency bands  {title}", _row(["band (Hz)", *heads], width=13)]
             lines += [_row([f"{b['low_hz']:g}-{b['high_hz']:g}", *(_score(table[h][i]) if h in table else "" for h in heads)],
@@ -97,10 +98,15 @@ def _band_lines(explanation: Explanation, heads: list[str]) -> list[str]:
 def _phoneme_lines(explanation: Explanation, heads: list[str]) -> list[str]:
     if not explanation.phoneme_scores:
         return []
-    lines = ["", "phonemes  leave-one-out: drop when the phoneme is masked", _row(["word", "phone", "start", *heads])]
+    others = [(f"{h} {method}", values) for method, table in explanation.unit_method_scores.get("phonemes", {}).items()
+              for h, values in table.items()]
+    lines = ["", "phonemes  leave-one-out: drop when the phoneme is masked"
+             + ("; then " + ", ".join(dict.fromkeys(name.split()[1] for name, _ in others)) if others else ""),
+             _row(["word", "phone", "start", *heads, *(name for name, _ in others)])]
     for i, phone in enumerate(explanation.phonemes):
         lines.append(_row([explanation.words[phone.word_index].word, phone.phone, f"{phone.start:.3f}",
-                           *(_score(explanation.phoneme_scores[h][i]) for h in heads)]))
+                           *(_score(explanation.phoneme_scores[h][i]) for h in heads),
+                           *(_score(values[i]) for _, values in others)]))
     return lines
 
 

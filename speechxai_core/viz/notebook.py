@@ -62,7 +62,7 @@ def notebook_html(explanation: Explanation, samples: np.ndarray | None = None) -
         parts.append(interaction_table_html(block))
     if explanation.bands:
         parts.append(_section("Frequency bands", "Drop when the band is removed from the whole clip; Shapley values "
-                              "when computed."))
+                              "and LIME when computed."))
         parts.append(band_table_html(explanation))
         if explanation.word_band_scores:
             parts.append(_section("Word × band", "Drop when the band is removed inside one word."))

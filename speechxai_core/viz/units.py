@@ -15,8 +15,18 @@ from .style import DIVERGING, band_label, diverging_css, escape, number, symmetr
 from .tables import CELL_STYLE, HEAD_STYLE, PICK, TABLE_STYLE, _placeholder, _score_cell, _scrolling, _unheard_cell
 
 UNIT_METHOD_CHOICES = [("Frequency bands (leave-one-out)", "bands"), ("Band Shapley values", "band_shapley"),
-                       ("Word × band grid", "word_bands"), ("Phonemes (leave-one-out)", "phonemes"),
-                       ("Phoneme Shapley values", "phoneme_shapley")]
+                       ("Band LIME", "band_lime"), ("Word × band grid", "word_bands"),
+                       ("Phonemes (leave-one-out)", "phonemes"), ("Phoneme Shapley values", "phoneme_shapley"),
+                       ("Phoneme LIME", "phoneme_lime")]
+#: Column titles of the methods over bands and phonemes other than leave-one-out, in this order.
+UNIT_METHOD_LABELS = {"shapley": "Shapley", "lime": "LIME"}
+
+
+def unit_method_columns(explanation: Explanation, unit: str, heads: list[str]) -> list[tuple[str, str, list]]:
+    """(head, method title, scores) of every method over ``unit`` besides leave-one-out (Shapley, LIME)."""
+    tables = explanation.unit_method_scores.get(unit, {})
+    return [(h, UNIT_METHOD_LABELS.get(method, method), tables[method][h])
+            for method in sorted(tables, key=list(UNIT_METHOD_LABELS).index) for h in heads if h in tables[method]]
 
 
 def band_figure(explanation: Explanation) -> go.Figure:
@@ -80,11 +90,10 @@ def word_band_figure(explanation: Explanation) -> go.Figure:
 
 
 def band_table_html(explanation: Explanation) -> str:
-    """Bands × heads: leave-one-out (and Shapley values when computed); a cell plays the band removed."""
+    """Bands × heads: leave-one-out (and Shapley values and LIME when computed); a cell plays the band removed."""
     heads = [h for h in explanation.head_names if h in explanation.band_scores]
-    shapley = explanation.unit_method_scores.get("bands", {}).get("shapley", {})
     columns = [(h, "drop", explanation.band_scores[h]) for h in heads] + \
-              [(h, "Shapley", shapley[h]) for h in explanation.head_names if h in shapley]
+        unit_method_columns(explanation, "bands", explanation.head_names)
     if not explanation.bands or not columns:
         return _placeholder("The band table appears here when a band method runs.")
     limit = symmetric_range(v for _, _, values in columns for v in values)
@@ -121,14 +130,13 @@ def word_band_table_html(explanation: Explanation) -> str:
 
 def phoneme_html(explanation: Explanation) -> str:
     """Each word opens (click) onto its phonemes: one small bar per phoneme and head (and per head's
-    Shapley values when computed), a click plays the clip with that phoneme masked. The word with the
-    largest phoneme score opens first."""
+    Shapley values and LIME when computed), a click plays the clip with that phoneme masked. The word
+    with the largest phoneme score opens first."""
     heads = [h for h in explanation.head_names if h in explanation.phoneme_scores]
     if not heads or not explanation.phonemes:
         return _placeholder("Phonemes appear here when the 'phonemes' method runs.")
     scores = explanation.phoneme_scores
-    shapley = explanation.unit_method_scores.get("phonemes", {}).get("shapley", {})
-    columns = [(h, "", scores[h]) for h in heads] + [(h, "Shapley", shapley[h]) for h in heads if h in shapley]
+    columns = [(h, "", scores[h]) for h in heads] + unit_method_columns(explanation, "phonemes", heads)
     limit = symmetric_range(v for _, _, values in columns for v in values if v is not None)
     best = max(range(len(explanation.phonemes)),
                key=lambda i: max((abs(scores[h][i]) for h in heads if scores[h][i] is not None), default=0.0))

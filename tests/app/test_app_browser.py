@@ -268,11 +268,14 @@ def test_bands_and_phonemes_show_and_every_cell_plays(page, app_url, clip_files,
     fill(page, "#heads", HEADS)
     page.get_by_text("Options").click()
     fill(page, "#contrast", "object=c4")
-    for label in ("Frequency bands", "Word × band", "Phonemes"):
+    for label in ("Frequency bands", "Band LIME", "Word × band", "Phonemes"):
         page.locator("#unit-methods label", has_text=label).click()
     explain_and_wait(page)
     explanation = current_explanation(page)
     assert len(explanation.bands) == 8 and explanation.phonemes and explanation.heads[1].contrast == "c4"
+    assert set(explanation.unit_method_scores["bands"]) == {"lime"}
+    header = page.inner_text("table.sx-bands thead")
+    assert header.count("LIME") == 3 and header.count("drop") == 3  # a LIME column per head beside the drops
     assert "rather than c4" in page.inner_text("#prediction")
     page.wait_for_selector("#band-chart .js-plotly-plot .bars", timeout=20_000)
     page.locator("#units").scroll_into_view_if_needed()
