@@ -13,14 +13,15 @@ most at that place, given the audio and the words before it. The word's rival ra
 
     r(w) = min_{i ∈ w} p(t_i | audio, t_<i) / max_t p(t | audio, t_<i)   (1 when the typed token is the top one)
 
-so a short word that is merely likely ("on", p = 0.008) is still caught when the audio clearly
-says another one ("off", p = 0.99: r = 0.008). Each word is judged on its own: a transcript is
-flagged when some word of at least ``MIN_WORD_LETTERS`` letters has ``p(w) < MIN_WORD_P`` or
-``r(w) < MIN_RIVAL_RATIO`` (one typed word the audio does not support, "kitchen" said as
-"office"; the rival is named: "heard 'office'"), or when the whole fits badly, ``fit < MIN_FIT``.
-One-letter words ("a", "I") are left to the whole: in fluent speech they are often swallowed,
-and Whisper, trained on clean text, gives a repeated "a" a low probability even when said. The words it names are those below
-``MIN_WORD_P`` (else those below ``MIN_FIT``, else the least likely one). Clips longer than
+where the typed token counts in any capitalisation, punctuation is no rival, and digits for a
+number word or a short form ("Mr" for "mister") are the same word. Each word is judged on its
+own: a transcript is flagged when some word of at least ``MIN_WORD_LETTERS`` letters has
+``p(w) < MIN_WORD_P`` or ``r(w) < MIN_RIVAL_RATIO`` (one typed word the audio does not support,
+"kitchen" said as "office"), or when the whole fits badly, ``fit < MIN_FIT``; each such word is
+named with its rival ("'kitchen' (heard 'office')"). One-letter words ("a", "I") are left to the
+whole: in fluent speech they are often swallowed, and Whisper, trained on clean text, gives a
+repeated "a" a low probability even when said. The words it names are those two rules find
+(else those below ``MIN_FIT``, else the least likely one). Clips longer than
 Whisper's 30 s window are scored in pieces of at most 30 s, cut around the aligned words.
 
 ``MIN_FIT`` was chosen on human recordings (``scripts/eval_transcript_fit.py``); ``MIN_WORD_P`` and
