@@ -19,6 +19,7 @@ from speechxai_core.dataset.benchmark_uploads import MAX_BENCHMARK_CLIPS, benchm
 from speechxai_core.dataset.run import ModelSpec
 from speechxai_core.dataset.views import MAX_APP_ITEMS, load_summary, open_record, run_small_dataset
 from speechxai_core.errors import SpeechXAIError
+from speechxai_core.explain.base import MethodOptions
 from speechxai_core.explain.methods import WORD_METHODS
 from speechxai_core.models import PRESETS, resolve
 from speechxai_core.perturb.masking import MASK_STRATEGIES
@@ -49,6 +50,8 @@ from speechxai_core.viz.units import (
 from speechxai_core.viz.word_paraling import NOTE as WORD_PARALING_NOTE, word_paraling_html
 
 log = logging.getLogger("speechxai.app")
+DEFAULT_BANDS = MethodOptions().bands
+MAX_APP_BANDS = 16  # band Shapley is exact up to 8 bands; more bands, more variants per band method
 
 # Clicks on any [data-variant] element (tables, transcript) and on plotly marks with a variant id in
 # customdata are forwarded to the player through window.speechxaiSelect (defined by the caption below).
@@ -435,7 +438,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
 
     @gpu_task
     def run(current: CurrentClip, audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after,
-            properties, grid, aligner, start, end, word_methods, repeats, contrast, unit_methods, checks,
+            properties, grid, aligner, start, end, word_methods, repeats, contrast, unit_methods, checks, bands,
             page: gr.Request, progress=gr.Progress()):
         """Event: stream the explanation into every view, word level first, then property by property,
         for as long as its clip is the page's current one."""
@@ -447,7 +450,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
                                  start, end, list(word_methods or ["loo"]) + list(unit_methods or []), int(repeats or 1),
-                                 contrast or "", list(checks or []))
+                                 contrast or "", list(checks or []), int(bands or DEFAULT_BANDS))
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -469,13 +472,14 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
     def explain_api(audio, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
                     pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None,
                     end=None, word_methods=None, repeats=None, contrast=None, unit_methods=None,
-                    checks=None) -> dict:
+                    checks=None, bands=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
         request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
                                  mask or "zeros", pad_before or 0, pad_after or 0,
                                  list(PROPERTIES if properties is None else properties), grid or "fast",
                                  aligner or "auto", start, end, list(word_methods or ["loo"]) + list(unit_methods or []),
-                                 int(repeats or 1), contrast or "", ["faithfulness"] if checks is None else list(checks))
+                                 int(repeats or 1), contrast or "", ["faithfulness"] if checks is None else list(checks),
+                                 int(bands or DEFAULT_BANDS))
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
@@ -534,6 +538,8 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                                                                   f"{limits.max_method_s:g} s)")
                             unit_methods = gr.CheckboxGroup(UNIT_METHOD_CHOICES, value=[], elem_id="unit-methods",
                                                             label="Finer units: frequency bands and phonemes")
+                            bands = gr.Slider(2, MAX_APP_BANDS, value=DEFAULT_BANDS, step=1, elem_id="bands",
+                                              label="Frequency bands (mel-spaced, for the band methods)")
                             checks = gr.CheckboxGroup(CHECK_CHOICES, value=["faithfulness"], elem_id="checks",
                                                       label="Checks of the explanation (How far to trust it)")
                             repeats = gr.Slider(1, 10, value=1, step=1, elem_id="repeats",
@@ -596,7 +602,7 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             clip_list, opened_folder = dataset_tab(model, heads, workspace)
 
         inputs = [audio, model, heads, transcript, words_file, targets, mask, pad_before, pad_after, properties, grid,
-                  aligner, start, end, word_methods, repeats, contrast, unit_methods, checks]
+                  aligner, start, end, word_methods, repeats, contrast, unit_methods, checks, bands]
         outputs = [status, results, session, prediction, waveform, transcript_view, word_table, paraling_table,
                    heatmaps, picker, player, caption, transcript, targets, downloads, method_view, interactions, units,
                    band_chart, band_table, word_bands, phonemes, word_paraling, trust, trust_curves]

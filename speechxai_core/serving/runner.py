@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from ..align.words import WordsError
 from ..audio import Audio, AudioError, load_audio
 from ..explain import iter_explain
+from ..explain.base import MethodOptions
 from ..errors import echo
 from ..explanation import Caveat, Explanation
 from ..models import Classifier, load_model
@@ -56,6 +57,7 @@ class ExplainRequest:
     repeats: int = 1
     contrast: str = ""
     checks: list[str] = field(default_factory=lambda: ["faithfulness"])  # on by default: ≤ 2n passes per method and head
+    bands: int = MethodOptions.bands  # mel-spaced bands of the band methods
 
 
 @dataclass
@@ -147,6 +149,7 @@ def _snapshots(request: ExplainRequest, classifier: Classifier, clip: Audio, rep
         mask=MaskConfig(request.mask, float(request.pad_before_ms), float(request.pad_after_ms)),
         grid=request.grid, properties=tuple(request.properties), max_duration=None, progress=report,
         repeats=int(request.repeats or 1), method_time_limit_s=limits.max_method_s, checks=tuple(request.checks),
+        method_options={"bands": int(request.bands)},
         stage=getattr(report, "stage", None),
         # an emptied number field arrives as 0: a segment from 0 is the whole start, one ending at 0 means none
         start=seconds(request.start, "Explain from") or None, end=seconds(request.end, "Explain up to") or None,

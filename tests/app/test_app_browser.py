@@ -307,3 +307,19 @@ def test_bands_and_phonemes_show_and_every_cell_plays(page, app_url, clip_files,
     page.screenshot(path=artifacts / "app_units_390.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 392  # nothing pushes the page wider than the phone
+
+
+def test_the_number_of_bands_is_set_on_the_page(page, app_url, clip_files):
+    page.goto(app_url)
+    page.locator("#clip input[type=file]").set_input_files(clip_files["wav"])
+    page.locator("#words-file input[type=file]").set_input_files(clip_files["words"])
+    fill(page, "#heads", HEADS)
+    page.get_by_text("Options").click()
+    page.locator("#unit-methods label", has_text="Band LIME").click()
+    box = page.locator("#bands input[type=number]")
+    box.fill("5")
+    box.press("Enter")
+    explain_and_wait(page)
+    explanation = current_explanation(page)
+    assert len(explanation.bands) == 5 and set(explanation.unit_method_scores["bands"]) == {"lime"}
+    assert page.locator("table.sx-bands tbody tr").count() == 5

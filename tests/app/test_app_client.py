@@ -55,3 +55,15 @@ def test_client_asks_for_word_methods_and_repeats(client, model_dir, clip_files)
         assert result["method_scores"]["shapley"][head] == pytest.approx(reference.method_scores["shapley"][head])
         assert result["paralinguistic_std"][head]["noise"] == pytest.approx(reference.paralinguistic_std[head]["noise"])
     assert result["word_interactions"]["object"]["words"] and result["method_details"]["gradient"]["input"] == "waveform"
+
+
+def test_client_sets_the_number_of_frequency_bands(client, model_dir, clip_files):
+    result = client.predict(audio=handle_file(clip_files["wav"]), model=model_dir, heads=HEADS,
+                            words_file=handle_file(clip_files["words"]), properties=[],
+                            unit_methods=["bands", "band_lime"], bands=5, api_name="/explain")
+    assert len(result["bands"]) == 5 and result["settings"]["method_options"]["bands"] == 5
+    assert all(len(values) == 5 for values in result["unit_method_scores"]["bands"]["lime"].values())
+    default = client.predict(audio=handle_file(clip_files["wav"]), model=model_dir, heads=HEADS,
+                             words_file=handle_file(clip_files["words"]), properties=[], unit_methods=["bands"],
+                             api_name="/explain")
+    assert len(default["bands"]) == 8  # left out: the default
