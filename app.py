@@ -419,6 +419,22 @@ def play_variant(current: Session | None, variant: str) -> tuple:
         return gr.skip(), gr.skip(), gr.skip()
 
 
+def explain_request(audio, *, model=None, heads=None, transcript=None, words_file=None, targets=None, mask=None,
+                    pad_before=None, pad_after=None, properties=None, grid=None, aligner=None, start=None, end=None,
+                    word_methods=None, repeats=None, contrast=None, unit_methods=None, checks=None,
+                    bands=None) -> ExplainRequest:
+    """The one place a request is built, by keyword, from the page's fields or the API's values
+    (None: the default — every property, the faithfulness check, 8 bands)."""
+    return ExplainRequest(
+        audio=audio, model=model or "demo", heads=heads or "", transcript=transcript or "", words_file=words_file,
+        targets=targets or "", mask=mask or "zeros", pad_before_ms=pad_before or 0, pad_after_ms=pad_after or 0,
+        properties=list(PROPERTIES if properties is None else properties), grid=grid or "fast",
+        aligner=aligner or "auto", start=start, end=end,
+        methods=list(word_methods or ["loo"]) + list(unit_methods or []), repeats=int(repeats or 1),
+        contrast=contrast or "", checks=["faithfulness"] if checks is None else list(checks),
+        bands=int(bands or DEFAULT_BANDS))
+
+
 def explain_json(request: ExplainRequest, limits: Limits) -> dict:
     """The final explanation as a JSON-ready dict, plus ``notice`` (empty unless a part was skipped)."""
     final = None
@@ -447,10 +463,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
             return
         if current.found_elsewhere(transcript, audio, segment_of(start, end)):
             transcript = ""  # found for another part of the clip: this run finds this part's words
-        request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
-                                 mask, pad_before, pad_after, list(properties or []), grid, aligner or "auto",
-                                 start, end, list(word_methods or ["loo"]) + list(unit_methods or []), int(repeats or 1),
-                                 contrast or "", list(checks or []), int(bands or DEFAULT_BANDS))
+        request = explain_request(audio, model=model, heads=heads, transcript=transcript, words_file=words_file,
+                                  targets=targets, mask=mask, pad_before=pad_before, pad_after=pad_after,
+                                  properties=properties or [], grid=grid, aligner=aligner, start=start, end=end,
+                                  word_methods=word_methods, repeats=repeats, contrast=contrast,
+                                  unit_methods=unit_methods, checks=checks or [], bands=bands)
         components = dict(zip(OUTPUTS, outputs))
         for views in run_views(request, limits, workspace, lambda done, total: progress(
                 (done, total), desc="Scoring variants", unit="variants"), session=page.session_hash):
@@ -474,12 +491,11 @@ def build_app(limits: Limits | None = None, default_model: str | None = None,
                     end=None, word_methods=None, repeats=None, contrast=None, unit_methods=None,
                     checks=None, bands=None) -> dict:
         """API: explain a clip and return the explanation as JSON (same fields as the JSON download)."""
-        request = ExplainRequest(audio, model or "demo", heads or "", transcript or "", words_file, targets or "",
-                                 mask or "zeros", pad_before or 0, pad_after or 0,
-                                 list(PROPERTIES if properties is None else properties), grid or "fast",
-                                 aligner or "auto", start, end, list(word_methods or ["loo"]) + list(unit_methods or []),
-                                 int(repeats or 1), contrast or "", ["faithfulness"] if checks is None else list(checks),
-                                 int(bands or DEFAULT_BANDS))
+        request = explain_request(audio, model=model, heads=heads, transcript=transcript, words_file=words_file,
+                                  targets=targets, mask=mask, pad_before=pad_before, pad_after=pad_after,
+                                  properties=properties, grid=grid, aligner=aligner, start=start, end=end,
+                                  word_methods=word_methods, repeats=repeats, contrast=contrast,
+                                  unit_methods=unit_methods, checks=checks, bands=bands)
         try:
             return explain_json(request, limits)
         except Exception as exc:  # noqa: BLE001 - one line for the user, the traceback (if any) in the log
