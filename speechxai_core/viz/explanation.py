@@ -123,7 +123,7 @@ def waveform_figure(explanation: Explanation, samples: np.ndarray, method: str =
         first = next((i for i, word in enumerate(words) if word.end > low), 0)
         last = min(len(words), first + WINDOW_WORDS) - 1
         shown = [low, min(high, words[last].end + 0.5 * widths[last])]
-        # a page may narrow the window to the words that fit its width (see app.PAGE_JS)
+        # a page may narrow the window to the words that fit its width (see serving/page/page.js)
         heard = [word for word in words if low <= word.start < high] or words
         figure.update_layout(meta=dict(word_pitch=(high - low) / len(heard), start=low, end=high))
     menu = len(heads) > 1

@@ -181,7 +181,7 @@ def test_every_word_cell_and_level_is_reached_with_tab_and_played_with_enter(pag
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_hundred_word_clip_stays_readable(page, artifacts, tmp_path, size):
-    from app import PAGE_JS
+    from speechxai_core.serving.page_assets import PAGE_JS
     from speechxai_core.viz import waveform_figure
 
     explanation, samples = synthetic_explanation(100)
