@@ -130,3 +130,16 @@ def test_phoneme_lime_finds_the_hiss_in_a_fricative_and_every_view_shows_it(sent
     assert {v.kind for v in result.variants} >= {"phones"}  # LIME's samples are phoneme sets
     assert result.phoneme_csv().splitlines()[0] == "phone,start,end,word_index,word,class,lime:class"
     assert "class LIME" in phoneme_html(result) and "class lime" in format_explanation(result)
+
+
+def test_a_phoneme_method_without_leave_one_out_is_still_shown(sentence):
+    from speechxai_core.reports.clip_text import format_explanation
+    from speechxai_core.viz.units import phoneme_html
+
+    audio, words = sentence
+    result = explain(audio, hiss_listener(), words=words, methods="phoneme_lime", targets="hiss",
+                     method_options={"lime_samples": 100})
+    assert not result.phoneme_scores and result.unit_method_scores["phonemes"]["lime"]["class"]
+    html = phoneme_html(result)
+    assert "class LIME" in html and "sx-word-phones" in html and " open" in html  # the strongest word opens
+    assert "phonemes  lime" in format_explanation(result)

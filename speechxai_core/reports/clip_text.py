@@ -96,17 +96,19 @@ def _band_lines(explanation: Explanation, heads: list[str]) -> list[str]:
 
 
 def _phoneme_lines(explanation: Explanation, heads: list[str]) -> list[str]:
-    if not explanation.phoneme_scores:
+    """Per phoneme: leave-one-out per head (when it ran), then the other methods' scores per head."""
+    columns = [(h, "", explanation.phoneme_scores[h]) for h in heads if h in explanation.phoneme_scores]
+    columns += [(h, method, values) for method, table in explanation.unit_method_scores.get("phonemes", {}).items()
+                for h, values in table.items()]
+    if not columns or not explanation.phonemes:
         return []
-    others = [(f"{h} {method}", values) for method, table in explanation.unit_method_scores.get("phonemes", {}).items()
-              for h, values in table.items()]
-    lines = ["", "phonemes  leave-one-out: drop when the phoneme is masked"
-             + ("; then " + ", ".join(dict.fromkeys(name.split()[1] for name, _ in others)) if others else ""),
-             _row(["word", "phone", "start", *heads, *(name for name, _ in others)])]
+    methods = ["leave-one-out: drop when the phoneme is masked" if any(not m for _, m, _ in columns) else "",
+               *dict.fromkeys(m for _, m, _ in columns if m)]
+    lines = ["", "phonemes  " + "; then ".join(m for m in methods if m),
+             _row(["word", "phone", "start", *(f"{h} {m}".strip() for h, m, _ in columns)])]
     for i, phone in enumerate(explanation.phonemes):
         lines.append(_row([explanation.words[phone.word_index].word, phone.phone, f"{phone.start:.3f}",
-                           *(_score(explanation.phoneme_scores[h][i]) for h in heads),
-                           *(_score(values[i]) for _, values in others)]))
+                           *(_score(values[i]) for _, _, values in columns)]))
     return lines
 
 

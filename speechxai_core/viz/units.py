@@ -132,21 +132,25 @@ def phoneme_html(explanation: Explanation) -> str:
     """Each word opens (click) onto its phonemes: one small bar per phoneme and head (and per head's
     Shapley values and LIME when computed), a click plays the clip with that phoneme masked. The word
     with the largest phoneme score opens first."""
-    heads = [h for h in explanation.head_names if h in explanation.phoneme_scores]
-    if not heads or not explanation.phonemes:
-        return _placeholder("Phonemes appear here when the 'phonemes' method runs.")
-    scores = explanation.phoneme_scores
-    columns = [(h, "", scores[h]) for h in heads] + unit_method_columns(explanation, "phonemes", heads)
+    columns = [(h, "", explanation.phoneme_scores[h]) for h in explanation.head_names
+               if h in explanation.phoneme_scores] + unit_method_columns(explanation, "phonemes", explanation.head_names)
+    if not columns or not explanation.phonemes:
+        return _placeholder("Phonemes appear here when a phoneme method runs.")
     limit = symmetric_range(v for _, _, values in columns for v in values if v is not None)
-    best = max(range(len(explanation.phonemes)),
-               key=lambda i: max((abs(scores[h][i]) for h in heads if scores[h][i] is not None), default=0.0))
+    ranked = [values for _, kind, values in columns if not kind] or [values for _, _, values in columns]
+
+    def strongest(indices) -> float | None:
+        """The largest-magnitude score of these phonemes (leave-one-out when it ran, else the other methods)."""
+        return max((values[i] for values in ranked for i in indices if values[i] is not None), key=abs, default=None)
+
+    best = max(range(len(explanation.phonemes)), key=lambda i: abs(strongest([i]) or 0.0))
     blocks = []
     for w, word in enumerate(explanation.words):
         own = [i for i, p in enumerate(explanation.phonemes) if p.word_index == w]
         if not own:
             continue
         rows = "".join(_phone_row(explanation, i, columns, limit) for i in own)
-        peak = max((scores[h][i] for h in heads for i in own if scores[h][i] is not None), key=abs, default=None)
+        peak = strongest(own)
         opened = " open" if explanation.phonemes[best].word_index == w else ""
         blocks.append(
             f'<details class="sx-word-phones" data-word="{w}"{opened} style="margin:2px 0">'
