@@ -40,6 +40,17 @@ def listener(low=1000.0, high=2000.0, start=0.0, end=None):
     return CallableClassifier(fn, ["yes", "no"], SR, name="band-listener")
 
 
+def additive_listener(weights=(0.0, 0.5, 2.0, 1.0, 0.0, 0.25)):
+    """Known truth: p('yes') is a weighted sum of the energies in the 6 mel bands (band 2 weighs most)."""
+
+    def fn(waveforms, sr):
+        bands = mel_bands(len(weights), sr)
+        p = sum(w * band_energy(waveforms.astype(np.float64), sr, *band) for w, band in zip(weights, bands)) / 400
+        return np.stack([p, 1 - p], axis=1)
+
+    return CallableClassifier(fn, ["yes", "no"], SR, name="additive-bands")
+
+
 def test_mel_edges_tile_the_spectrum_and_the_filter_removes_exactly_its_band():
     bands = mel_bands(8, SR)
     assert bands[0][0] == 0 and bands[-1][1] == SR / 2 and len(bands) == 8
@@ -86,15 +97,7 @@ def test_a_model_listening_to_1_to_2_khz_puts_the_band_holding_1_5_khz_first():
 
 def test_band_shapley_equals_brute_force_and_leave_one_out_of_an_additive_model():
     """Energy is additive over disjoint bands (Parseval), so a linear listener is an additive game."""
-    weights = [0.0, 0.5, 2.0, 1.0, 0.0, 0.25]
-
-    def fn(waveforms, sr):
-        bands = mel_bands(6, sr)
-        p = sum(w * band_energy(waveforms.astype(np.float64), sr, *band) for w, band in zip(weights, bands)) / 400
-        return np.stack([p, 1 - p], axis=1)
-
-    model = CallableClassifier(fn, ["yes", "no"], SR, name="additive-bands")
-    result = explain((noise_clip(), SR), model, methods="bands,band_shapley", targets="yes",
+    result = explain((noise_clip(), SR), additive_listener(), methods="bands,band_shapley", targets="yes",
                      method_options={"bands": 6})
     shapley = np.array(result.unit_method_scores["bands"]["shapley"]["class"])
     np.testing.assert_allclose(shapley, result.band_scores["class"], atol=1e-9)
@@ -117,15 +120,7 @@ def test_band_lime_recovers_an_additive_listener_and_its_band_first():
     from speechxai_core.reports.clip_text import format_explanation
     from speechxai_core.viz.units import band_table_html
 
-    weights = [0.0, 0.5, 2.0, 1.0, 0.0, 0.25]
-
-    def fn(waveforms, sr):
-        bands = mel_bands(6, sr)
-        p = sum(w * band_energy(waveforms.astype(np.float64), sr, *band) for w, band in zip(weights, bands)) / 400
-        return np.stack([p, 1 - p], axis=1)
-
-    model = CallableClassifier(fn, ["yes", "no"], SR, name="additive-bands")
-    result = explain((noise_clip(), SR), model, methods="bands,band_lime", targets="yes",
+    result = explain((noise_clip(), SR), additive_listener(), methods="bands,band_lime", targets="yes",
                      method_options={"bands": 6, "lime_samples": 200})
     lime = np.array(result.unit_method_scores["bands"]["lime"]["class"])
     loo = np.array(result.band_scores["class"])
