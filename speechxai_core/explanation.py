@@ -30,6 +30,7 @@ SCHEMA_VERSION = 1
 WARNING_CODES = (
     "beyond_model_window",    # words the model does not hear (outside its input window): not scored
     "transcript_mismatch",    # the given transcript does not sound like the audio
+    "transcript_unchecked",   # the given transcript could not be checked against the audio (language, length)
     "alignment_fallback",     # no words could be aligned: equal windows stand in for them
     "silent_clip",            # the clip is (almost) digital silence
     "pronunciation_guessed",  # words missing from the pronouncing dictionary: pronunciation guessed

@@ -82,6 +82,14 @@ def test_a_transcript_longer_than_whispers_window_is_not_checked_and_says_why(of
     with pytest.raises(AlignmentError, match="more than Whisper reads in one 30 s window"):
         transcript_fit(office, words)
     assert "cannot be checked" in check_fit(office, words)["skipped"]
+    from speechxai_core.explain.caveats import add_caveats
+    from speechxai_core.explanation import Explanation
+
+    explanation = Explanation(audio={"name": "office.wav", "duration": office.duration, "sampling_rate": office.sr},
+                              model={"name": "m"}, words=[], heads=[])
+    add_caveats(explanation, office, {"transcript_fit": check_fit(office, words)})
+    assert explanation.warning_codes() == ["transcript_unchecked"]  # said, never silent
+    assert "cannot be checked" in explanation.warnings[0].message
 
 
 def test_long_clips_are_checked_in_pieces_that_fit_whispers_window():

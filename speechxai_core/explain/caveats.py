@@ -20,6 +20,8 @@ def add_caveats(explanation: Explanation, clip: Audio, aligner: dict) -> None:
     fit = aligner.get("transcript_fit") or {}
     if fit.get("flagged"):
         explanation.warn("transcript_mismatch", fit.get("message") or "the transcript may not fit the audio")
+    if fit.get("skipped"):
+        explanation.warn("transcript_unchecked", f"the transcript was not checked against the audio: {fit['skipped']}")
     guessed = aligner.get("pronunciation_guessed") or []
     if guessed:
         explanation.warn("pronunciation_guessed", f"pronunciation guessed (not in the dictionary) for: "
