@@ -1,6 +1,8 @@
 """The word and scope checks scored once on the human command recordings (``commands_en`` and ``slu``).
 
-Thresholds come from synthetic speech (``scripts/calibrate_checks.py``); this script only reports.
+Thresholds come from other data (synthetic speech, ``scripts/calibrate_checks.py``; human read speech
+outside the command sets for the transcript check, ``scripts/calibrate_on_read_speech.py``); this
+script only reports.
 It prints:
 
 1. the word error rate of each transcriber (``tiny.en``, ``base`` when installed) and its time per clip;
