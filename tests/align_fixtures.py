@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import soxr
@@ -64,3 +65,12 @@ def save_tiny_ctc(folder, seed: int = 0, upper: bool = False) -> str:
     Wav2Vec2ForCTC(config).eval().save_pretrained(folder)
     Wav2Vec2Processor(feature_extractor=extractor, tokenizer=tokenizer).save_pretrained(folder)
     return str(folder)
+
+
+def shared_speech() -> Path | None:
+    """The shared human recordings (``../shared/data/speech``), or None where they are absent."""
+    for root in (Path(__file__).resolve().parents[1].parent / "shared" / "data" / "speech",
+                 Path("/work/shared/data/speech")):
+        if (root / "manifest.jsonl").exists():
+            return root
+    return None

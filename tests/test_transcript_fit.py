@@ -1,7 +1,6 @@
 """The transcript check (Whisper word probabilities), word labels, and stage announcements."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from speechxai_core.align.text import transcript_tokens, word_labels
 from speechxai_core.align.words import Word
 from speechxai_core.explain import explain
 
-from .align_fixtures import spoken
+from .align_fixtures import shared_speech, spoken
 
 SAID = "turn off the lights in the office"
 WRONG = "set a timer for five minutes"
@@ -116,19 +115,11 @@ def test_word_labels_lose_asr_punctuation_and_sentence_capitals():
     assert word_labels(["Office.", "what's"]) == ["Office", "what's"]  # a typed transcript keeps its capitals
 
 
-def _shared_speech() -> Path | None:
-    for root in (Path(__file__).resolve().parents[1].parent / "shared" / "data" / "speech",
-                 Path("/work/shared/data/speech")):
-        if (root / "manifest.jsonl").exists():
-            return root
-    return None
-
-
-@pytest.mark.skipif(_shared_speech() is None, reason="shared speech recordings not available")
+@pytest.mark.skipif(shared_speech() is None, reason="shared speech recordings not available")
 def test_human_recordings_fit_their_own_transcripts_and_not_swapped_ones():
     from speechxai_core.audio import load_audio
 
-    root = _shared_speech()
+    root = shared_speech()
     rows = [json.loads(line) for line in (root / "manifest.jsonl").read_text().splitlines() if line.strip()]
     rows = [r for r in rows if r["set"] in ("commands_en", "slu", "librivox") and r.get("transcript")][:8]
     swapped_flagged = 0

@@ -13,7 +13,7 @@ from speechxai_core.explain import explain
 from speechxai_core.viz import prediction_html
 from speechxai_core.viz.tables import transcript_html, word_table_html
 
-from .align_fixtures import spoken
+from .align_fixtures import shared_speech, spoken
 
 SAID = "turn off the lights in the office"
 
@@ -76,3 +76,20 @@ def test_unsure_automatic_words_are_warned_about_and_marked(office, energy_model
     assert "check and correct these words, then Explain again" in message
     assert transcript_html(unsure).count('class="sx-pick sx-word sx-doubt"') == len(unsure.words)
     assert "sx-out-of-scope" not in prediction_html(unsure)  # a model without a scope signal says nothing
+
+
+@pytest.mark.skipif(shared_speech() is None, reason="shared speech recordings not available")
+@pytest.mark.parametrize("clip, said, typed", [
+    ("sentences/spk2_snt4.wav", "mend the coat before you go out", "mend the coat before you go in"),
+    ("sentences/spk1_snt4.wav", "a thin stripe runs down the middle", "a thin stripe runs up the middle"),
+    ("librivox/austen_0880.wav", "he was not an ill disposed young man", "she was not an ill disposed young man"),
+    ("commands_en/turn_on_standing_light.wav", "turn on standing light", "turn off standing light"),
+])
+def test_a_short_word_swapped_in_a_human_recording_is_named_and_the_said_text_passes(clip, said, typed):
+    from speechxai_core.audio import load_audio
+
+    audio = load_audio(shared_speech() / clip, 16000, max_duration=None)
+    swapped = next(t for s, t in zip(said.split(), typed.split()) if s != t)
+    fit = _fit(audio, typed)
+    assert fit.flagged and swapped in fit.suspect, fit.describe()
+    assert not _fit(audio, said).flagged
