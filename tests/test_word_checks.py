@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from speechxai_core.align import confidence
-from speechxai_core.align.confidence import token_confidences
+from speechxai_core.align.confidence import second_opinion, token_confidences
 from speechxai_core.align.fit import MIN_FIT, transcript_fit
 from speechxai_core.align.text import transcript_tokens
+from speechxai_core.align.whisper_models import base_installed
 from speechxai_core.align.words import Word
 from speechxai_core.explain import explain
 from speechxai_core.viz import prediction_html
@@ -76,6 +77,15 @@ def test_unsure_automatic_words_are_warned_about_and_marked(office, energy_model
     assert "check and correct these words, then Explain again" in message
     assert transcript_html(unsure).count('class="sx-pick sx-word sx-doubt"') == len(unsure.words)
     assert "sx-out-of-scope" not in prediction_html(unsure)  # a model without a scope signal says nothing
+
+
+@pytest.mark.skipif(not base_installed(), reason="Whisper base (speechxai[asr]) not installed")
+def test_a_one_word_transcript_gets_a_second_opinion_from_the_multilingual_model():
+    clip = spoken("kitchen", rate=150)[0]  # an automatic transcript of one token, judged by Whisper base
+    opinion = second_opinion(clip, [Word("kitchen", 0.0, clip.duration)], "tiny.en")
+    wrong = second_opinion(clip, [Word("bedroom", 0.0, clip.duration)], "tiny.en")
+    assert opinion is not None and len(opinion) == len(wrong) == 1
+    assert wrong[0] < confidence.MIN_SECOND_OPINION and opinion[0] > 10 * wrong[0]
 
 
 @pytest.mark.skipif(shared_speech() is None, reason="shared speech recordings not available")

@@ -169,8 +169,10 @@ def word_evidence(model, samples: np.ndarray, words: list[str], language: str = 
     encoded, frames = _encoded(model, samples)
     logs = _forced_logs(model, tokenizer, encoded, frames, tokens)
     prompt = list(tokenizer.sot_sequence) + [tokenizer.no_timestamps]
-    # the returned steps are the forced tokens' distributions, then free ones (max_length counts both)
-    steps = model.model.generate(encoded, [prompt + tokens], max_length=min(MAX_TOKENS, 2 * len(tokens) + 1),
+    # the returned steps are the forced tokens' distributions, then free ones: 2n + 1 gives n steps, and
+    # a multilingual model (4 start tokens: language, task, no timestamps) needs at least 4
+    length = min(MAX_TOKENS, max(2 * len(tokens) + 1, len(prompt)))
+    steps = model.model.generate(encoded, [prompt + tokens], max_length=length,
                                  beam_size=1, return_logits_vocab=True, suppress_blank=False,
                                  suppress_tokens=[])[0].logits[0]
     steps = [np.asarray(step, dtype=np.float64) for step in steps]
