@@ -212,3 +212,27 @@ def test_a_hundred_word_clip_stays_readable(page, artifacts, tmp_path, size):
     keys = page.evaluate("[...document.querySelectorAll('#plot .sx-key')].map(k => k.getAttribute('aria-label'))")
     assert len(keys) >= len(moved) and all(key.startswith("play ") for key in keys)
     assert [text.split("<br>")[0] for text in figure.data[0].hovertext] == [f"<b>{w}</b>" for w in words]
+
+
+# Every shown plot's tool bar and title: [left, top, right, bottom] each (null when the plot has none).
+PLOT_CHROME_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.offsetParent).map(p => {
+  const box = e => { if (!e) return null; const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  return {plot: (p.closest('[id]') || {}).id, bar: box(p.querySelector('.modebar')), title: box(p.querySelector('.gtitle'))}; })"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_plots_tool_bar_never_covers_its_title(page, app_url, clip_files, artifacts, size):
+    explained_page(page, app_url, clip_files, size)
+    waveform = page.locator("#waveform .js-plotly-plot").first
+    waveform.scroll_into_view_if_needed()
+    waveform.hover(position={"x": 100, "y": 200})  # the tool bar shows while the pointer is over the plot
+    page.wait_for_timeout(300)
+    plots = page.evaluate(PLOT_CHROME_JS)
+    titled = [p for p in plots if p["bar"] and p["title"]]
+    assert {p["plot"] for p in titled} >= {"waveform", "heatmaps"}, plots
+    assert not [p for p in titled if _overlap(p["bar"], p["title"])], plots
+    page.screenshot(path=str(artifacts / f"app_plot_tool_bar_{size}.png"))
